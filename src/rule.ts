@@ -1,0 +1,160 @@
+/**
+ * The types a rule author needs. A rule is data (meta) plus behaviour:
+ *  - a taint rule declares `sinks`; the shared taint analysis finds flows into them;
+ *  - a pattern rule returns node-type visitors from `create`, run in the engine's single walk;
+ *  - a text rule implements `checkText` for non-JS files (.env, JSON, YAML, .npmrc);
+ *  - a project rule implements `checkProject` over the linked facts of all files.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+export type ThreatModel = 'app' | 'library' | 'all';
+
+export interface RuleMeta {
+  /** kebab-case id; equals the file name in rules/ and the fixtures folder. Stable forever. */
+  id: string;
+  /** Human name, e.g. "Command injection". */
+  name: string;
+  /** One sentence. */
+  description: string;
+  severity: Severity;
+  precision: Precision;
+  /** e.g. ["CWE-78", "CWE-88"] */
+  cwe: string[];
+  owasp?: string[];
+  /** Markdown: why it is dangerous, how to fix, a safe example. */
+  help: string;
+  references?: string[];
+}
+
+/** A source range: 1-based lines and columns, endColumn exclusive (SARIF style). */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface TraceStep extends Location {
+  /** Short label: "req.query.host (user input)", "passed to run() as cmd", "child_process.exec()". */
+  label: string;
+}
+
+export interface Finding extends Location {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Source -> steps -> sink, for taint findings. */
+  trace?: TraceStep[];
+  /** A dangerous sink with non-constant input but no proven source. */
+  audit?: boolean;
+  /** GitHub primaryLocationLineHash style fingerprint; filled in by the scan. */
+  fingerprint?: string;
+  /** Set when an inline suppression matched. */
+  suppressed?: { reason?: string };
+}
+
+export type DiagnosticKind =
+  | 'unreadable'
+  | 'binary'
+  | 'encoding'
+  | 'syntax'
+  | 'too-large'
+  | 'minified'
+  | 'too-deep'
+  | 'timeout'
+  | 'internal';
+
+export interface Diagnostic {
+  file: string;
+  kind: DiagnosticKind;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ReportDescriptor {
+  node?: TSESTree.Node;
+  loc?: Location;
+  message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+  trace?: TraceStep[];
+  audit?: boolean;
+}
+
+/** What the module resolver says an expression refers to. */
+export interface ResolvedRef {
+  /** Normalised module name ("child_process", "fs", "./lib/x"), or "<global>" for globals. */
+  module: string;
+  /** Property path inside the module: ["exec"], ["promises", "readFile"], [] for the module itself. */
+  path: string[];
+}
+
+/** A call site a taint rule cares about. */
+export interface SinkSpec {
+  /** Module names this sink lives in (normalised, without "node:"). "<global>" for eval etc. */
+  modules: string[];
+  /** Export paths, e.g. [["exec"], ["execSync"]]. "*" matches any one segment. */
+  paths: string[][];
+  /** Which argument indexes carry the dangerous value; "all" for every argument. */
+  args: number[] | 'all';
+  /** Also a `new X()` site. */
+  construct?: boolean;
+  /** Extra check on the call (e.g. spawn only with shell: true). Returns the args to check. */
+  filter?: (call: TSESTree.CallExpression | TSESTree.NewExpression, helpers: SinkHelpers) => number[] | 'all' | null;
+  /** Label for traces: "child_process.exec()". */
+  label: string;
+}
+
+export interface SinkHelpers {
+  isConstant(node: TSESTree.Node): boolean;
+  constantValue(node: TSESTree.Node): unknown;
+  resolve(node: TSESTree.Node): ResolvedRef | undefined;
+}
+
+export type NodeHandler = (node: any) => void;
+export type RuleVisitors = Record<string, NodeHandler>;
+
+export interface RuleContext extends SinkHelpers {
+  /** Path relative to the scan root, posix separators. */
+  readonly file: string;
+  readonly text: string;
+  readonly threatModel: ThreatModel;
+  /** test/, __tests__, *.test.*, *.spec.*, fixtures/, examples/ ... */
+  readonly isTestFile: boolean;
+  report(d: ReportDescriptor): void;
+  /** Location of a node in this file. */
+  locOf(node: TSESTree.Node): Location;
+  /** The source text of one 1-based line. */
+  lineText(line: number): string;
+}
+
+export interface TextContext {
+  readonly file: string;
+  readonly text: string;
+  readonly isTestFile: boolean;
+  report(d: ReportDescriptor): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Taint rule: the sinks this rule owns. */
+  sinks?: SinkSpec[];
+  /** Message for a proven flow; `source` is the source label, `sink` the sink label. */
+  flowMessage?: (source: string, sink: string) => string;
+  /** Message for an audit finding (non-constant input, no proven source). */
+  auditMessage?: (sink: string) => string;
+  /** Pattern rule: visitors by ESTree node type, called in the single walk. "X:exit" runs on leave. */
+  create?(ctx: RuleContext): RuleVisitors;
+  /** Non-JS files this rule wants to read (relative posix path -> yes/no). */
+  wantsTextFile?(relPath: string): boolean;
+  checkText?(ctx: TextContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
