@@ -1,0 +1,7 @@
+/** The rule registry: one import per file in rules/ (a test checks it matches the folder). */
+import type { Rule } from '../src/rule.js';
+import codeInjection from './code-injection.js';
+import commandInjection from './command-injection.js';
+import pathTraversal from './path-traversal.js';
+
+export const rules: Rule[] = [codeInjection, commandInjection, pathTraversal];

@@ -1,0 +1,334 @@
+/**
+ * Project-wide linking of the per-file facts from taint.ts:
+ *  - call sites are resolved to functions (same file, relative imports, re-exports, package main);
+ *  - each function gets a summary of what its return value depends on (its parameters or
+ *    attacker data), computed to a fixpoint so recursion terminates;
+ *  - sinks reached by a parameter are pushed to every caller of that function (a worklist), until
+ *    the value is attacker data: request data in a handler, a decorated NestJS parameter, or (with
+ *    the library threat model) a parameter of an exported function.
+ * Each flow keeps its trace: source -> steps (across files) -> sink.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ThreatModel } from '../rule.js';
+import { isRequestSourceProp } from './frameworks.js';
+import type { Framework } from './frameworks.js';
+import { addStep, atomKey, entryKey, isRelative } from './taint.js';
+import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
+
+export interface Flow {
+  sink: SinkFact;
+  source: string;
+  trace: Step[];
+}
+
+export interface LinkResult {
+  flows: Flow[];
+  /** Sinks with non-constant input and no proven flow. */
+  audits: SinkFact[];
+}
+
+export interface LinkOptions {
+  threatModel: ThreatModel;
+  /** Absolute scan root; files in facts are relative posix paths under it. */
+  root: string;
+}
+
+const SOURCE_EXTS = ['.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '.mts', '.cts'];
+const MAX_EXPAND = 64;
+
+export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
+  const files = new Map<string, FileFacts>();
+  for (const f of allFacts) files.set(f.file, f);
+  const fnById = new Map<string, FnFact>();
+  const fnFile = new Map<string, string>();
+  for (const f of allFacts)
+    for (const fn of f.fns) {
+      fnById.set(fn.id, fn);
+      fnFile.set(fn.id, f.file);
+    }
+  const callById = new Map<string, CallFact>();
+  for (const f of allFacts) for (const c of f.calls) callById.set(c.id, c);
+
+  // ---- module resolution between scanned files ----
+  const specCache = new Map<string, string | null>();
+  function resolveSpec(fromFile: string, spec: string): string | undefined {
+    const key = fromFile + '\0' + spec;
+    const hit = specCache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    let out: string | undefined;
+    if (spec === '#self') out = fromFile;
+    else if (isRelative(spec)) {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), spec));
+      out = findFile(base);
+    }
+    specCache.set(key, out ?? null);
+    return out;
+  }
+  function findFile(base: string): string | undefined {
+    if (files.has(base)) return base;
+    const noJs = base.replace(/\.(c|m)?js$/, '');
+    for (const ext of SOURCE_EXTS) {
+      if (files.has(base + ext)) return base + ext;
+      if (noJs !== base && files.has(noJs + ext)) return noJs + ext; // import './x.js' -> x.ts
+    }
+    // directory: package.json main, then index
+    const abs = path.join(opts.root, base);
+    try {
+      if (existsSync(abs) && statSync(abs).isDirectory()) {
+        const pj = path.join(abs, 'package.json');
+        if (existsSync(pj)) {
+          const main = JSON.parse(readFileSync(pj, 'utf8')).main;
+          if (typeof main === 'string') {
+            const m = findFile(path.posix.normalize(path.posix.join(base, main)));
+            if (m) return m;
+          }
+        }
+      }
+    } catch {
+      /* unreadable package.json: fall through to index */
+    }
+    for (const ext of SOURCE_EXTS) if (files.has(base + '/index' + ext)) return base + '/index' + ext;
+    return undefined;
+  }
+
+  /** Export descriptor for a module path, following re-exports and `export *`. */
+  function exportOf(file: string, p: string[], depth = 0): ExportDesc | undefined {
+    const facts = files.get(file);
+    if (!facts || depth > 8) return undefined;
+    let desc: ExportDesc | undefined;
+    let rest = p;
+    if (p.length === 0) desc = facts.exports[''] ?? { obj: namedExports(facts) };
+    else if (p[0] === 'default') {
+      desc = facts.exports['default'] ?? facts.exports[''];
+      rest = p.slice(1);
+    } else if (facts.exports[p[0]]) {
+      desc = facts.exports[p[0]];
+      rest = p.slice(1);
+    } else if (facts.exports['']) {
+      desc = facts.exports[''];
+    } else {
+      for (const s of facts.star) {
+        const t = resolveSpec(file, s);
+        const d = t && exportOf(t, p, depth + 1);
+        if (d) return d;
+      }
+      return undefined;
+    }
+    return walkDesc(file, desc, rest, depth);
+  }
+  function walkDesc(file: string, desc: ExportDesc | undefined, p: string[], depth: number): ExportDesc | undefined {
+    let d = desc;
+    for (let i = 0; d; i++) {
+      if (d.reexport) {
+        const t = resolveSpec(file, d.reexport.spec);
+        if (!t) return undefined;
+        return exportOf(t, [...d.reexport.path, ...p.slice(i)], depth + 1);
+      }
+      if (i >= p.length) return d;
+      d = d.obj?.[p[i]];
+    }
+    return undefined;
+  }
+  function namedExports(f: FileFacts): Record<string, ExportDesc> {
+    const o: Record<string, ExportDesc> = {};
+    for (const [k, v] of Object.entries(f.exports)) if (k !== '') o[k] = v;
+    return o;
+  }
+
+  function targetsOf(fromFile: string, t: CallTarget): string[] {
+    if ('local' in t) return [t.local];
+    const file = resolveSpec(fromFile, t.module);
+    if (!file) return [];
+    const d = exportOf(file, t.path);
+    return d?.fn ? [d.fn] : [];
+  }
+
+  // ---- call graph ----
+  const calleesOf = new Map<string, string[]>(); // call id -> fn ids
+  const callersOf = new Map<string, CallFact[]>(); // fn id -> call facts
+  for (const f of allFacts) {
+    for (const c of f.calls) {
+      const ids = new Set<string>();
+      for (const t of c.targets) for (const id of targetsOf(f.file, t)) if (fnById.has(id)) ids.add(id);
+      const list = [...ids];
+      calleesOf.set(c.id, list);
+      for (const id of list) {
+        let l = callersOf.get(id);
+        if (!l) callersOf.set(id, (l = []));
+        l.push(c);
+      }
+    }
+  }
+
+  // ---- handlers registered across files ----
+  const handlerOf = new Map<string, { framework: Framework; reqIndex: number }>();
+  for (const f of allFacts) {
+    for (const fn of f.fns) if (fn.handler) handlerOf.set(fn.id, fn.handler);
+    for (const h of f.handlerRefs) for (const id of targetsOf(f.file, h.target)) if (!handlerOf.has(id)) handlerOf.set(id, { framework: h.framework, reqIndex: 0 });
+  }
+
+  // ---- exposed functions (library threat model) ----
+  const exposed = new Set<string>();
+  if (opts.threatModel !== 'app') {
+    const stack: string[] = [];
+    const visitDesc = (file: string, d: ExportDesc | undefined, depth: number) => {
+      if (!d || depth > 8) return;
+      if (d.fn) stack.push(d.fn);
+      if (d.obj) for (const v of Object.values(d.obj)) visitDesc(file, v, depth + 1);
+      if (d.reexport) {
+        const t = resolveSpec(file, d.reexport.spec);
+        if (t) visitDesc(t, exportOf(t, d.reexport.path), depth + 1);
+      }
+    };
+    for (const f of allFacts) for (const d of Object.values(f.exports)) visitDesc(f.file, d, 0);
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (exposed.has(id)) continue;
+      exposed.add(id);
+      const fn = fnById.get(id);
+      if (fn) for (const p of fn.publishes) stack.push(p);
+    }
+  }
+
+  // ---- return summaries ----
+  const retDeps = new Map<string, Entry[]>();
+  function expand(entries: Entry[], seen: Set<string>, depth: number): Entry[] {
+    const out = new Map<string, Entry>();
+    const push = (e: Entry) => {
+      if (out.size < MAX_EXPAND) {
+        const k = entryKey(e);
+        if (!out.has(k)) out.set(k, e);
+      }
+    };
+    for (const e of entries) {
+      if (e.atom.k !== 'r') {
+        push(e);
+        continue;
+      }
+      const call = callById.get(e.atom.call);
+      if (!call || depth > 12 || seen.has(call.id)) continue;
+      const callees = calleesOf.get(call.id) ?? [];
+      seen.add(call.id);
+      if (callees.length === 0) {
+        // Unresolved target: the result carries its arguments.
+        for (const a of call.args) for (const x of expand(a, seen, depth + 1)) push(concat(e, x, call));
+      } else {
+        for (const g of callees) {
+          for (const d of retDeps.get(g) ?? []) {
+            if (d.atom.k === 'p' && d.atom.fn === g) {
+              const arg = call.args[d.atom.i] ?? [];
+              const prop = d.atom.prop;
+              for (const x of expand(arg, seen, depth + 1)) {
+                const y = prop !== undefined ? applyPropEntry(x, prop) : x;
+                push({ atom: y.atom, mask: y.mask | d.mask | e.mask, trace: appendTrace(joinTrace(y.trace, call, d.trace), e.trace) });
+              }
+            } else push({ atom: d.atom, mask: d.mask | e.mask, trace: appendTrace(d.trace, e.trace) });
+          }
+        }
+      }
+      seen.delete(call.id);
+    }
+    return [...out.values()];
+  }
+  const allFns = [...fnById.values()].filter((f) => f.returns.length);
+  for (let round = 0; round < 12; round++) {
+    let changed = false;
+    for (const fn of allFns) {
+      const deps = expand(fn.returns, new Set(), 0);
+      const old = retDeps.get(fn.id);
+      if (!old || old.length !== deps.length) {
+        retDeps.set(fn.id, deps);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+
+  // ---- sources ----
+  function sourceOf(e: Entry): string | undefined {
+    const a = e.atom;
+    if (a.k === 's') return a.desc;
+    if (a.k !== 'p') return undefined;
+    const fn = fnById.get(a.fn);
+    if (!fn) return undefined;
+    const h = handlerOf.get(a.fn);
+    const pname = fn.params[a.i] ?? `arguments[${a.i}]`;
+    if (h && a.i === h.reqIndex && isRequestSourceProp(h.framework, a.prop)) return `${pname}.${a.prop} (request data)`;
+    if (fn.sourceParams?.includes(a.i)) return `${pname} (request data)`;
+    if (opts.threatModel !== 'app' && exposed.has(a.fn)) return `${pname} (parameter of exported ${fn.name}())`;
+    return undefined;
+  }
+
+  // ---- sinks: push parameter reach to callers until a source is found ----
+  const flows: Flow[] = [];
+  const audits: SinkFact[] = [];
+  for (const f of allFacts) {
+    for (const sink of f.sinks) {
+      const found = reachSink(sink);
+      if (found) flows.push(found);
+      else if (sink.nonConstant) audits.push(sink);
+    }
+  }
+
+  function reachSink(sink: SinkFact): Flow | undefined {
+    // Worklist of (parameter atom, trace from it to the sink).
+    const seen = new Set<string>();
+    let queue: Entry[] = expand(sink.value, new Set(), 0).filter((e) => !(e.mask & sink.mask));
+    let rounds = 0;
+    while (queue.length && rounds++ < 40) {
+      const next: Entry[] = [];
+      for (const e of queue) {
+        const src = sourceOf(e);
+        if (src) {
+          const trace = e.trace.length ? [{ ...e.trace[0], label: src }, ...e.trace.slice(1)] : e.trace;
+          return { sink, source: src, trace };
+        }
+        if (e.atom.k !== 'p') continue;
+        const key = atomKey(e.atom);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const { fn, i, prop } = e.atom;
+        for (const call of callersOf.get(fn) ?? []) {
+          const arg = call.args[i];
+          if (!arg) continue;
+          for (const x of expand(arg, new Set(), 0)) {
+            const y = prop !== undefined ? applyPropEntry(x, prop) : x;
+            if ((y.mask | e.mask) & sink.mask) continue;
+            next.push({ atom: y.atom, mask: y.mask | e.mask, trace: joinTrace(y.trace, call, e.trace) });
+          }
+        }
+      }
+      queue = next;
+    }
+    return undefined;
+  }
+
+  return { flows, audits };
+}
+
+function applyPropEntry(e: Entry, prop: string): Entry {
+  if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
+  return e;
+}
+
+function concat(outer: Entry, inner: Entry, call: CallFact): Entry {
+  return {
+    atom: inner.atom,
+    mask: inner.mask | outer.mask,
+    trace: appendTrace(addStep(inner.trace, { ...call.loc, label: `through ${call.label}()` }), outer.trace),
+  };
+}
+
+function appendTrace(a: Step[], b: Step[]): Step[] {
+  let t = a;
+  for (const s of b) t = addStep(t, s);
+  return t;
+}
+
+/** Trace of an argument, then the call, then the callee's trace from its parameter. */
+function joinTrace(argTrace: Step[], call: CallFact, calleeTrace: Step[]): Step[] {
+  let t = addStep(argTrace, { ...call.loc, label: `passed to ${call.label}()` });
+  for (const s of calleeTrace) t = addStep(t, s);
+  return t;
+}

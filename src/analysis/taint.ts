@@ -1,0 +1,1422 @@
+/**
+ * Per-file taint analysis. One pass collects the file's functions, flows and calls (fed by the
+ * engine's single walk); a small fixpoint then evaluates the flows flow-insensitively over
+ * variables (scope-manager bindings), `this` fields and function returns.
+ *
+ * Values are sets of symbolic atoms:
+ *   p(fn, i, prop?)  parameter i of function fn (prop: the first property read from it),
+ *   r(call)          the value returned by a call to a function resolved later (same or other file),
+ *   s(desc)          concrete attacker data.
+ * The result is a serialisable FileFacts summary: per-function returns, call sites with argument
+ * values, sinks with argument values, handlers and exports. summaries.ts links them across
+ * functions and files and decides which atoms are attacker-controlled.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Location, SinkSpec } from '../rule.js';
+import type { ModuleModel } from './modules.js';
+import { apiPath, GLOBAL } from './modules.js';
+import type { Variable } from './scope.js';
+import { handlersOfCall, looksLikeHandlerByParams, nestSourceParams } from './frameworks.js';
+import type { Framework } from './frameworks.js';
+import { isFunction, propName, unwrap } from './walk.js';
+import type { Node } from './walk.js';
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** Sanitizer classes: a value sanitized for a class no longer taints sinks of that class. */
+export const MASK = { code: 1, command: 2, path: 4, proto: 8, all: 15 } as const;
+
+export type Atom =
+  | { k: 'p'; fn: string; i: number; prop?: string }
+  | { k: 'r'; call: string }
+  | { k: 's'; desc: string };
+
+export interface Step extends Location {
+  label: string;
+}
+
+export interface Entry {
+  atom: Atom;
+  mask: number;
+  trace: Step[];
+}
+
+export type Taint = Map<string, Entry>;
+const EMPTY: Taint = new Map();
+const MAX_ENTRIES = 48;
+const MAX_TRACE = 24;
+
+export function atomKey(a: Atom): string {
+  return a.k === 'p' ? `p:${a.fn}:${a.i}:${a.prop ?? ''}` : a.k === 'r' ? `r:${a.call}` : `s:${a.desc}`;
+}
+export function entryKey(e: Entry): string {
+  return atomKey(e.atom) + '|' + e.mask;
+}
+
+export function addStep(trace: Step[], step: Step | undefined): Step[] {
+  if (!step) return trace;
+  const last = trace[trace.length - 1];
+  if (last && last.line === step.line && last.column === step.column && last.file === step.file) return trace;
+  const t = trace.length >= MAX_TRACE ? [...trace.slice(0, MAX_TRACE / 2), ...trace.slice(-(MAX_TRACE / 2 - 1))] : trace;
+  return [...t, step];
+}
+
+function union(a: Taint, b: Taint): Taint {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const out = new Map(a);
+  for (const [k, e] of b) if (!out.has(k) && out.size < MAX_ENTRIES) out.set(k, e);
+  return out;
+}
+
+function mapEntries(t: Taint, f: (e: Entry) => Entry | undefined): Taint {
+  if (t.size === 0) return t;
+  const out: Taint = new Map();
+  for (const e of t.values()) {
+    const n = f(e);
+    if (n) out.set(entryKey(n), n);
+  }
+  return out;
+}
+
+/** Reading property `prop` of a value: a parameter atom remembers the first property read. */
+export function applyProp(e: Entry, prop: string): Entry {
+  if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
+  return e;
+}
+
+function withMask(t: Taint, mask: number): Taint {
+  return mapEntries(t, (e) => ({ ...e, mask: e.mask | mask }));
+}
+
+function withStep(t: Taint, step: Step): Taint {
+  return mapEntries(t, (e) => ({ ...e, trace: addStep(e.trace, step) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts
+
+export interface ExportDesc {
+  /** Callable: the function itself, or a class constructor. */
+  fn?: string;
+  /** Members: object literal properties, class methods, prototype methods. */
+  obj?: Record<string, ExportDesc>;
+  /** Re-export of another module's export path. */
+  reexport?: { spec: string; path: string[] };
+}
+
+export interface FnFact {
+  id: string;
+  name: string;
+  params: string[];
+  loc: Location;
+  returns: Entry[];
+  handler?: { framework: Framework; reqIndex: number };
+  /** Parameters that are attacker data by decoration (NestJS @Body() etc.). */
+  sourceParams?: number[];
+  /** Functions this one makes reachable to its caller (returned, methods, this.x = fn). */
+  publishes: string[];
+}
+
+export type CallTarget = { local: string } | { module: string; path: string[] };
+
+export interface CallFact {
+  id: string;
+  fn: string;
+  targets: CallTarget[];
+  args: Entry[][];
+  loc: Location;
+  label: string;
+  isNew: boolean;
+}
+
+export interface SinkFact {
+  ruleId: string;
+  label: string;
+  loc: Location;
+  fn: string;
+  value: Entry[];
+  nonConstant: boolean;
+  mask: number;
+}
+
+export interface FileFacts {
+  file: string;
+  fns: FnFact[];
+  calls: CallFact[];
+  sinks: SinkFact[];
+  exports: Record<string, ExportDesc>;
+  /** `export * from './x'` */
+  star: string[];
+  /** Handlers registered by reference to another module's export. */
+  handlerRefs: Array<{ target: CallTarget; framework: Framework }>;
+}
+
+export interface TaintRuleSpec {
+  ruleId: string;
+  sinks: SinkSpec[];
+  mask: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API models used by the evaluator (sanitizers, propagators, callbacks)
+
+const NUMERIC_GLOBALS = new Set(['Number', 'parseInt', 'parseFloat', 'Boolean', 'isNaN', 'isFinite', 'Date', 'BigInt']);
+const CLEAN_METHODS = new Set([
+  'includes',
+  'startsWith',
+  'endsWith',
+  'test',
+  'indexOf',
+  'lastIndexOf',
+  'search',
+  'localeCompare',
+  'has',
+  'hasOwnProperty',
+  'isArray',
+  'some',
+  'every',
+  'findIndex',
+  'findLastIndex',
+  'charCodeAt',
+  'codePointAt',
+  'getTime',
+  'digest',
+  'toFixed',
+  'isInteger',
+  'isSafeInteger',
+  'existsSync',
+  'isFile',
+  'isDirectory',
+  'size',
+]);
+const CALLBACK_ELEMENT_METHODS = new Set([
+  'forEach',
+  'map',
+  'filter',
+  'find',
+  'findLast',
+  'some',
+  'every',
+  'flatMap',
+  'then',
+  'catch',
+  'finally',
+]);
+const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'add', 'append', 'fill']);
+const SHELL_ESCAPERS = new Set(['shell-quote', 'shescape', 'shell-escape', 'any-shell-escape', 'shell-escape-tag', 'shlex']);
+
+// ---------------------------------------------------------------------------------------------
+
+interface FnInfo {
+  id: string;
+  node: Node; // function node or Program
+  name: string;
+  thisKey: string;
+  returns: Taint;
+  publishes: Set<string>;
+  handler?: { framework: Framework; reqIndex: number };
+  sourceParams?: number[];
+  /** Functions returned directly or as properties of a returned object literal. */
+  returned: Node[];
+}
+
+export interface CollectorOptions {
+  file: string;
+  model: ModuleModel;
+  taintRules: TaintRuleSpec[];
+  locOf(node: Node): Location;
+}
+
+/** Fed by the engine's walk (enter/exit), then `finish()` evaluates and returns the file's facts. */
+export class TaintCollector {
+  private fns: FnInfo[] = [];
+  private fnByNode = new Map<Node, FnInfo>();
+  private fnStack: FnInfo[] = [];
+  private flows: Array<{ node: Node; fn: FnInfo }> = [];
+  private calls: Array<{ node: TSESTree.CallExpression | TSESTree.NewExpression; fn: FnInfo }> = [];
+  private exportNodes: Node[] = [];
+  private env = new Map<Variable, Taint>();
+  private fields = new Map<string, Taint>();
+  private paramInit = new Map<Variable, Taint>();
+  private methodsByThis = new Map<string, Map<string, Node>>();
+  private changed = false;
+  private handlerRegs: Array<{ fn: Node; framework: Framework; reqIndex: number }> = [];
+  private depth = 0;
+  private callIds = new Map<Node, string>();
+  private readonly mm: ModuleModel;
+
+  constructor(private readonly o: CollectorOptions) {
+    this.mm = o.model;
+  }
+
+  // ---- collection (single walk) ----
+
+  enter(node: Node): void {
+    switch (node.type) {
+      case 'Program': {
+        const info = this.newFn(node, '<module>');
+        this.fnStack.push(info);
+        return;
+      }
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression': {
+        const info = this.newFn(node, functionName(node));
+        this.fnStack.push(info);
+        if (node.type === 'ArrowFunctionExpression' && node.expression) this.flows.push({ node, fn: info });
+        this.flows.push({ node: node as Node, fn: info }); // parameter defaults / destructuring
+        return;
+      }
+      case 'VariableDeclarator':
+      case 'AssignmentExpression':
+      case 'ReturnStatement':
+      case 'ForOfStatement':
+      case 'ForInStatement':
+      case 'PropertyDefinition':
+        this.flows.push({ node, fn: this.cur() });
+        if (isExportAssignment(node)) this.exportNodes.push(node);
+        return;
+      case 'CallExpression':
+      case 'NewExpression':
+        this.calls.push({ node, fn: this.cur() });
+        this.flows.push({ node, fn: this.cur() });
+        if (node.type === 'CallExpression') {
+          for (const h of handlersOfCall(node, this.mm)) this.handlerRegs.push(h);
+        }
+        return;
+      case 'ExportNamedDeclaration':
+      case 'ExportDefaultDeclaration':
+      case 'ExportAllDeclaration':
+      case 'TSExportAssignment':
+        this.exportNodes.push(node);
+        return;
+    }
+  }
+
+  exit(node: Node): void {
+    if (node.type === 'Program' || isFunction(node)) this.fnStack.pop();
+  }
+
+  private cur(): FnInfo {
+    return this.fnStack[this.fnStack.length - 1];
+  }
+
+  private newFn(node: Node, name: string): FnInfo {
+    const info: FnInfo = {
+      id: `${this.o.file}#${this.fns.length}`,
+      node,
+      name,
+      thisKey: '',
+      returns: EMPTY,
+      publishes: new Set(),
+      returned: [],
+    };
+    info.thisKey = this.thisKeyOf(node, info);
+    this.fns.push(info);
+    this.fnByNode.set(node, info);
+    if (isFunction(node)) {
+      const nest = nestSourceParams(node);
+      if (nest.length) info.sourceParams = nest;
+      const byName = looksLikeHandlerByParams(node);
+      if (byName) info.handler = { framework: byName, reqIndex: 0 };
+      this.registerMethod(node, info);
+    }
+    return info;
+  }
+
+  /** The object `this` denotes inside a function: its class, its constructor name, its object literal. */
+  private thisKeyOf(node: Node, info: FnInfo): string {
+    if (node.type === 'ArrowFunctionExpression') {
+      const outer = this.fnStack[this.fnStack.length - 1];
+      return outer ? outer.thisKey : info.id;
+    }
+    const p: any = (node as any).parent;
+    if (p && (p.type === 'MethodDefinition' || p.type === 'PropertyDefinition') && p.parent?.parent) return 'C:' + classKey(p.parent.parent);
+    if (node.type === 'FunctionDeclaration' && node.id) return 'V:' + node.id.name;
+    if (p && p.type === 'VariableDeclarator' && p.id.type === 'Identifier') return 'V:' + p.id.name;
+    if (p && p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') {
+      const proto = prototypeOwner(p.left);
+      if (proto) return 'V:' + proto;
+    }
+    if (p && p.type === 'Property' && p.parent?.type === 'ObjectExpression') {
+      const obj = p.parent;
+      const gp = obj.parent;
+      if (gp && gp.type === 'AssignmentExpression' && gp.left.type === 'MemberExpression') {
+        const proto = prototypeOwner(gp.left, true);
+        if (proto) return 'V:' + proto;
+      }
+      return 'O:' + classKey(obj);
+    }
+    return 'F:' + info.id;
+  }
+
+  private registerMethod(fn: Node, info: FnInfo): void {
+    const p: any = (fn as any).parent;
+    let owner: string | undefined;
+    let name: string | undefined;
+    if (p && (p.type === 'MethodDefinition' || p.type === 'PropertyDefinition')) {
+      owner = 'C:' + classKey(p.parent.parent);
+      name = p.kind === 'constructor' ? '<ctor>' : propName(p);
+    } else if (p && p.type === 'Property' && p.parent?.type === 'ObjectExpression') {
+      owner = info.thisKey;
+      name = propName(p);
+    } else if (p && p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') {
+      const left = p.left as TSESTree.MemberExpression;
+      const proto = prototypeOwner(left);
+      if (proto) {
+        owner = 'V:' + proto;
+        name = propName(left);
+      } else if (unwrap(left.object).type === 'ThisExpression') {
+        owner = this.cur()?.thisKey;
+        name = propName(left);
+      }
+    }
+    if (owner && name) {
+      let m = this.methodsByThis.get(owner);
+      if (!m) this.methodsByThis.set(owner, (m = new Map()));
+      if (!m.has(name)) m.set(name, fn);
+    }
+  }
+
+  // ---- evaluation ----
+
+  finish(): FileFacts {
+    this.initParams();
+    this.resolveHandlers();
+    for (let iter = 0; iter < 8; iter++) {
+      this.changed = false;
+      for (const f of this.flows) this.flow(f.node, f.fn);
+      if (!this.changed) break;
+    }
+    return this.facts();
+  }
+
+  private loc(node: Node): Location {
+    return this.o.locOf(node);
+  }
+
+  private step(node: Node, label: string): Step {
+    return { ...this.loc(node), label };
+  }
+
+  private initParams(): void {
+    for (const info of this.fns) {
+      if (!isFunction(info.node)) continue;
+      const fn = info.node;
+      fn.params.forEach((param: any, i: number) => {
+        const p = param.type === 'TSParameterProperty' ? param.parameter : param;
+        const name = paramName(p);
+        const atom: Atom = { k: 'p', fn: info.id, i };
+        const e: Entry = { atom, mask: 0, trace: [this.step(p, `parameter ${name} of ${info.name}()`)] };
+        const t: Taint = new Map([[entryKey(e), e]]);
+        if (p.type === 'RestElement') this.bindPattern(p.argument, t, undefined, true);
+        else this.bindPattern(p, t, undefined, true);
+        if (param.type === 'TSParameterProperty') this.addField(info.thisKey, name, t);
+      });
+    }
+  }
+
+  private resolveHandlers(): void {
+    for (const h of this.handlerRegs) {
+      const fnNode = this.fnNodeOf(h.fn);
+      if (fnNode) {
+        const info = this.fnByNode.get(fnNode);
+        if (info) info.handler = { framework: h.framework, reqIndex: h.reqIndex };
+      }
+    }
+  }
+
+  /** The function an expression denotes, when it is defined in this file. */
+  private fnNodeOf(expr: Node, depth = 0): Node | undefined {
+    const n = unwrap(expr);
+    if (depth > 5) return undefined;
+    if (isFunction(n)) return n;
+    if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return constructorOf(n);
+    if (n.type === 'Identifier') {
+      const v = this.mm.bindings.variableOf(n);
+      if (!v || v.defs.length === 0) return undefined;
+      const def = v.defs[0];
+      if (def.type === 'FunctionName') return def.node as Node;
+      if (def.type === 'ClassName') return constructorOf(def.node as any);
+      if (def.type === 'Variable' && v.defs.length === 1) {
+        const init = this.mm.initOf(v);
+        if (init && init.path.length === 0) return this.fnNodeOf(init.init, depth + 1);
+      }
+      return undefined;
+    }
+    if (n.type === 'MemberExpression') {
+      const name = propName(n);
+      if (!name) return undefined;
+      const obj = unwrap(n.object);
+      if (obj.type === 'ThisExpression' || isSelfAlias(obj, this.mm)) {
+        const m = this.methodsByThis.get(this.thisKeyAt(n));
+        return m?.get(name);
+      }
+      if (obj.type === 'Identifier') {
+        const v = this.mm.bindings.variableOf(obj);
+        if (v) {
+          const init = this.mm.initOf(v);
+          if (init && init.path.length === 0) {
+            const i = unwrap(init.init);
+            if (i.type === 'ObjectExpression') {
+              for (const p of i.properties) if (p.type === 'Property' && propName(p) === name) return this.fnNodeOf(p.value as Node, depth + 1);
+            }
+            if (i.type === 'NewExpression') {
+              const ctor = this.fnNodeOf(i.callee, depth + 1);
+              const cls = ctor && classOfCtor(ctor);
+              if (cls) return this.methodsByThis.get('C:' + classKey(cls))?.get(name);
+            }
+          }
+          const def = v.defs[0];
+          if (def && (def.type === 'FunctionName' || def.type === 'Variable')) {
+            const m = this.methodsByThis.get('V:' + obj.name);
+            if (m?.has(name)) return m.get(name);
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private thisKeyAt(node: Node): string {
+    let p: any = node;
+    while (p && !this.fnByNode.has(p)) p = p.parent;
+    return p ? this.fnByNode.get(p)!.thisKey : '';
+  }
+
+  private fnInfoAt(node: Node): FnInfo {
+    let p: any = (node as any).parent;
+    while (p && !this.fnByNode.has(p)) p = p.parent;
+    return p ? this.fnByNode.get(p)! : this.fns[0];
+  }
+
+  /** Call targets resolved later (summaries): local functions and relative-module exports. */
+  private targetsOf(call: TSESTree.CallExpression | TSESTree.NewExpression): CallTarget[] {
+    const local = this.fnNodeOf(call.callee);
+    if (local) {
+      const info = this.fnByNode.get(local);
+      if (info) return [{ local: info.id }];
+    }
+    const callee = unwrap(call.callee);
+    if (callee.type === 'MemberExpression') {
+      const obj = unwrap(callee.object);
+      const name = propName(callee);
+      if (name && obj.type === 'Identifier' && obj.name === 'exports' && this.mm.bindings.isGlobal(obj)) return [{ module: '#self', path: [name] }];
+      if (name && obj.type === 'MemberExpression' && isModuleExports(obj)) return [{ module: '#self', path: [name] }];
+    }
+    const ref = this.mm.resolve(call.callee);
+    if (ref && isRelative(ref.module)) return [{ module: ref.module, path: ref.path }];
+    return [];
+  }
+
+  private varOf(id: TSESTree.Identifier): Variable | null {
+    return this.mm.bindings.variableOf(id);
+  }
+
+  private addVar(v: Variable, t: Taint): void {
+    if (t.size === 0) return;
+    const old = this.env.get(v) ?? EMPTY;
+    const n = union(old, t);
+    if (n !== old && n.size !== old.size) {
+      this.env.set(v, n);
+      this.changed = true;
+    }
+  }
+
+  private addField(thisKey: string, name: string, t: Taint): void {
+    if (t.size === 0) return;
+    const key = thisKey + '.' + name;
+    const old = this.fields.get(key) ?? EMPTY;
+    const n = union(old, t);
+    if (n.size !== old.size) {
+      this.fields.set(key, n);
+      this.changed = true;
+    }
+  }
+
+  /** Bind a value to a declaration or assignment pattern. */
+  private bindPattern(pat: Node, t: Taint, stepNode: Node | undefined, isParamInit = false): void {
+    switch (pat.type) {
+      case 'Identifier': {
+        const v = this.varOf(pat);
+        if (!v) return;
+        const val = stepNode && t.size ? withStep(t, this.step(pat, `${pat.name} = …`)) : t;
+        if (isParamInit) {
+          this.paramInit.set(v, union(this.paramInit.get(v) ?? EMPTY, val));
+          this.addVar(v, val);
+        } else this.addVar(v, val);
+        return;
+      }
+      case 'ObjectPattern':
+        for (const p of pat.properties) {
+          if (p.type === 'RestElement') this.bindPattern(p.argument, t, stepNode, isParamInit);
+          else {
+            const key = propName(p as any) ?? '*';
+            this.bindPattern(p.value as Node, mapEntries(t, (e) => applyProp(e, key)), stepNode, isParamInit);
+          }
+        }
+        return;
+      case 'ArrayPattern':
+        for (const e of pat.elements) if (e) this.bindPattern(e, t, stepNode, isParamInit);
+        return;
+      case 'AssignmentPattern':
+        this.bindPattern(pat.left, t, stepNode, isParamInit);
+        return;
+      case 'RestElement':
+        this.bindPattern(pat.argument, t, stepNode, isParamInit);
+        return;
+      case 'MemberExpression':
+        this.assignMember(pat, t);
+        return;
+      case 'TSParameterProperty':
+        this.bindPattern((pat as any).parameter, t, stepNode, isParamInit);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private assignMember(m: TSESTree.MemberExpression, t: Taint): void {
+    if (t.size === 0) return;
+    const obj = unwrap(m.object);
+    if (obj.type === 'ThisExpression' || isSelfAlias(obj, this.mm)) {
+      this.addField(this.thisKeyAt(m), propName(m) ?? '*', t);
+      return;
+    }
+    // Weak update of the root variable: obj.a.b = t taints obj.
+    let root: Node = obj;
+    while (root.type === 'MemberExpression') root = unwrap(root.object);
+    if (root.type === 'Identifier') {
+      const v = this.varOf(root);
+      if (v) this.addVar(v, t);
+    } else if (root.type === 'ThisExpression') {
+      const first = firstMemberAfterThis(m);
+      if (first) this.addField(this.thisKeyAt(m), first, t);
+    }
+  }
+
+  private flow(node: Node, fn: FnInfo): void {
+    switch (node.type) {
+      case 'VariableDeclarator':
+        if (node.init) this.bindPattern(node.id, this.eval(node.init), node);
+        return;
+      case 'AssignmentExpression': {
+        const val = this.eval(node.right);
+        const left = node.left as Node;
+        if (left.type === 'MemberExpression') this.assignMember(left, val);
+        else this.bindPattern(left, val, node);
+        if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') {
+          const f = this.fnNodeOf(node.right);
+          if (f) fn.publishes.add(this.fnByNode.get(f)!.id);
+        }
+        return;
+      }
+      case 'ReturnStatement':
+        if (node.argument) {
+          const t = this.eval(node.argument);
+          this.addReturn(fn, t, node.argument);
+          this.noteReturned(fn, node.argument);
+        }
+        return;
+      case 'ArrowFunctionExpression':
+        if (node.expression && node.body) {
+          const info = this.fnByNode.get(node)!;
+          this.addReturn(info, this.eval(node.body as Node), node.body as Node);
+          this.noteReturned(info, node.body as Node);
+        }
+        if (node.params.some((p) => p.type === 'AssignmentPattern')) this.paramDefaults(node);
+        return;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+        if (node.params.some((p) => p.type === 'AssignmentPattern')) this.paramDefaults(node);
+        return;
+      case 'ForOfStatement':
+      case 'ForInStatement': {
+        let t = this.eval(node.right);
+        if (node.type === 'ForInStatement') t = mapEntries(t, (e) => applyProp(e, '*'));
+        const left = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : (node.left as Node);
+        this.bindPattern(left, t, node.left);
+        return;
+      }
+      case 'PropertyDefinition':
+        if (node.value && !node.static) {
+          const cls = (node as any).parent?.parent;
+          if (cls) this.addField('C:' + classKey(cls), propName(node) ?? '*', this.eval(node.value));
+        }
+        return;
+      case 'CallExpression':
+      case 'NewExpression':
+        this.callEffects(node, fn);
+        return;
+    }
+  }
+
+  private paramDefaults(fn: TSESTree.FunctionLike): void {
+    for (const p of fn.params) {
+      if (p.type === 'AssignmentPattern') this.bindPattern(p.left, this.eval(p.right), p);
+    }
+  }
+
+  private addReturn(info: FnInfo, t: Taint, at: Node): void {
+    if (t.size === 0) return;
+    const n = union(info.returns, withStep(t, this.step(at, `returned from ${info.name}()`)));
+    if (n.size !== info.returns.size) {
+      info.returns = n;
+      this.changed = true;
+    }
+  }
+
+  private noteReturned(info: FnInfo, expr: Node): void {
+    const n = unwrap(expr);
+    const add = (x: Node) => {
+      const f = this.fnNodeOf(x);
+      if (f) info.publishes.add(this.fnByNode.get(f)!.id);
+      else if (unwrap(x).type === 'Identifier') {
+        // return obj; where obj's methods were defined as obj.m = function ...
+        const id = unwrap(x) as TSESTree.Identifier;
+        const m = this.methodsByThis.get('V:' + id.name);
+        if (m) for (const fnNode of m.values()) info.publishes.add(this.fnByNode.get(fnNode)!.id);
+      }
+    };
+    if (n.type === 'ObjectExpression') {
+      for (const p of n.properties) if (p.type === 'Property') add(p.value as Node);
+    } else add(n);
+  }
+
+  /** Side effects of a call: callbacks receiving tainted values, mutations of the receiver. */
+  private callEffects(call: TSESTree.CallExpression | TSESTree.NewExpression, fn: FnInfo): void {
+    const callee = unwrap(call.callee);
+    const args = call.arguments;
+    if (callee.type === 'MemberExpression') {
+      const method = propName(callee);
+      if (!method) return;
+      const recv = callee.object;
+      if (CALLBACK_ELEMENT_METHODS.has(method) && args.length) {
+        const r = this.eval(recv);
+        if (r.size) this.bindCallbackParams(args[0], 0, mapEntries(r, (e) => applyProp(e, '*')));
+        if (method === 'then' && args.length > 1 && r.size) this.bindCallbackParams(args[1], 0, r);
+        return;
+      }
+      if ((method === 'reduce' || method === 'reduceRight') && args.length) {
+        const r = this.eval(recv);
+        if (r.size) this.bindCallbackParams(args[0], 1, mapEntries(r, (e) => applyProp(e, '*')));
+        const acc = union(r, args[1] ? this.eval(args[1]) : EMPTY);
+        if (acc.size) this.bindCallbackParams(args[0], 0, acc);
+        return;
+      }
+      if ((method === 'on' || method === 'once' || method === 'addListener') && args.length >= 2) {
+        const r = this.eval(recv);
+        if (r.size) {
+          const ev = this.mm.constantValue(args[0]);
+          const prop = ev === 'data' || ev === 'end' || ev === 'message' ? 'body' : '*';
+          this.bindCallbackParams(args[1], 0, mapEntries(r, (e) => applyProp(e, prop)));
+        }
+        return;
+      }
+      if (MUTATORS.has(method) && args.length) {
+        let t: Taint = EMPTY;
+        for (const a of args) t = union(t, this.eval(a.type === 'SpreadElement' ? a.argument : a));
+        if (t.size) this.assignMemberRoot(recv, t);
+        return;
+      }
+      const ref = this.mm.resolve(callee);
+      if (ref && ref.module === GLOBAL && apiPath(ref).join('.') === 'Object.assign' && args.length >= 2) {
+        let t: Taint = EMPTY;
+        for (const a of args.slice(1)) t = union(t, this.eval(a.type === 'SpreadElement' ? a.argument : a));
+        if (t.size) this.assignMemberRoot(args[0], t);
+      }
+    }
+    // Callbacks passed to a function resolved later get nothing here (summaries handle them).
+    void fn;
+  }
+
+  private assignMemberRoot(target: Node, t: Taint): void {
+    const n = unwrap(target);
+    if (n.type === 'Identifier') {
+      const v = this.varOf(n);
+      if (v) this.addVar(v, t);
+    } else if (n.type === 'MemberExpression') this.assignMember(n, t);
+  }
+
+  private bindCallbackParams(cb: Node, index: number, t: Taint): void {
+    const f = this.fnNodeOf(cb);
+    if (!f || !isFunction(f)) return;
+    const p = f.params[index];
+    if (p) this.bindPattern(p.type === 'RestElement' ? p.argument : p, t, undefined);
+  }
+
+  /** The symbolic value of an expression. */
+  eval(node: Node): Taint {
+    if (this.depth > 400) return EMPTY;
+    this.depth++;
+    try {
+      return this.evalInner(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evalInner(node: Node): Taint {
+    switch (node.type) {
+      case 'Literal':
+      case 'ThisExpression':
+      case 'Super':
+      case 'MetaProperty':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+      case 'ClassExpression':
+      case 'UpdateExpression':
+      case 'ImportExpression':
+      case 'JSXElement':
+      case 'JSXFragment':
+        return EMPTY;
+      case 'Identifier': {
+        const v = this.varOf(node);
+        if (!v) return EMPTY;
+        const t = this.env.get(v) ?? EMPTY;
+        if (t.size === 0) return t;
+        const guard = guardMask(node, v, this.mm);
+        return guard ? withMask(t, guard) : t;
+      }
+      case 'TemplateLiteral': {
+        let t: Taint = EMPTY;
+        for (const e of node.expressions) t = union(t, this.eval(e));
+        return t;
+      }
+      case 'TaggedTemplateExpression': {
+        let t: Taint = EMPTY;
+        for (const e of node.quasi.expressions) t = union(t, this.eval(e));
+        return t;
+      }
+      case 'BinaryExpression':
+        if (node.operator === '+') return union(this.eval(node.left as Node), this.eval(node.right));
+        return EMPTY;
+      case 'LogicalExpression':
+        return union(this.eval(node.left), this.eval(node.right));
+      case 'ConditionalExpression':
+        return union(this.eval(node.consequent), this.eval(node.alternate));
+      case 'UnaryExpression':
+        return EMPTY;
+      case 'AssignmentExpression':
+        return this.eval(node.right);
+      case 'SequenceExpression':
+        return this.eval(node.expressions[node.expressions.length - 1]);
+      case 'ArrayExpression': {
+        let t: Taint = EMPTY;
+        for (const e of node.elements) if (e) t = union(t, this.eval(e.type === 'SpreadElement' ? e.argument : e));
+        return t;
+      }
+      case 'ObjectExpression': {
+        let t: Taint = EMPTY;
+        for (const p of node.properties) {
+          if (p.type === 'SpreadElement') t = union(t, this.eval(p.argument));
+          else if (p.value && !isFunctionish(p.value as Node)) t = union(t, this.eval(p.value as Node));
+        }
+        return t;
+      }
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        return node.argument ? this.eval(node.argument) : EMPTY;
+      case 'SpreadElement':
+        return this.eval(node.argument);
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'TSSatisfiesExpression':
+      case 'TSInstantiationExpression':
+      case 'ChainExpression':
+        return this.eval((node as any).expression);
+      case 'MemberExpression':
+        return this.evalMember(node);
+      case 'CallExpression':
+      case 'NewExpression':
+        return this.evalCall(node);
+      default:
+        return EMPTY;
+    }
+  }
+
+  private evalMember(node: TSESTree.MemberExpression): Taint {
+    const obj = unwrap(node.object);
+    const name = propName(node);
+    if (name === 'length') return EMPTY;
+    if (obj.type === 'ThisExpression' || isSelfAlias(obj, this.mm)) {
+      const key = this.thisKeyAt(node);
+      return union(this.fields.get(key + '.' + (name ?? '*')) ?? EMPTY, name ? this.fields.get(key + '.*') ?? EMPTY : EMPTY);
+    }
+    if (obj.type === 'Identifier' && obj.name === 'arguments' && !this.varOf(obj)) {
+      const fnInfo = this.fnInfoAt(node);
+      const idx = node.computed ? this.mm.constantValue(node.property) : undefined;
+      if (typeof idx === 'number' && isFunction(fnInfo.node)) {
+        const e: Entry = { atom: { k: 'p', fn: fnInfo.id, i: idx }, mask: 0, trace: [this.step(node, `arguments[${idx}] of ${fnInfo.name}()`)] };
+        return new Map([[entryKey(e), e]]);
+      }
+      return EMPTY;
+    }
+    const t = this.eval(obj);
+    if (t.size === 0) return t;
+    return mapEntries(t, (e) => applyProp(e, name ?? '*'));
+  }
+
+  private evalCall(call: TSESTree.CallExpression | TSESTree.NewExpression): Taint {
+    const callee = unwrap(call.callee);
+    const args = call.arguments;
+    const argTaint = (): Taint => {
+      let t: Taint = EMPTY;
+      for (const a of args) t = union(t, this.eval(a.type === 'SpreadElement' ? a.argument : a));
+      return t;
+    };
+    const ref = this.mm.resolve(callee);
+    if (ref) {
+      const p = apiPath(ref).join('.');
+      if (ref.module === GLOBAL) {
+        if (NUMERIC_GLOBALS.has(p) || p.startsWith('Math.') || p.startsWith('Number.') || p === 'Array.isArray') return EMPTY;
+        if (p === 'encodeURIComponent' || p === 'escape') return withMask(argTaint(), MASK.command | MASK.path);
+        if (p === 'JSON.stringify') return withMask(argTaint(), MASK.code);
+        if (p === 'require' || p === 'Symbol') return EMPTY;
+      }
+      if (ref.module === 'path' && /(^|\.)(basename|extname)$/.test(p)) return withMask(args[0] ? this.eval(args[0]) : EMPTY, MASK.path);
+      if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return EMPTY;
+      if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
+      if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return EMPTY;
+      if (ref.module === 'fs' && /(exists|existsSync|access|accessSync|stat|statSync|lstat|lstatSync)$/.test(p)) return EMPTY;
+    }
+    if (callee.type === 'MemberExpression') {
+      const method = propName(callee);
+      if (method && CLEAN_METHODS.has(method)) return EMPTY;
+    }
+    // Functions resolved later (local or relative imports): a symbolic return value.
+    const targets = this.targetsOf(call);
+    if (targets.length) {
+      const id = this.callId(call);
+      const e: Entry = { atom: { k: 'r', call: id }, mask: 0, trace: [] };
+      return new Map([[entryKey(e), e]]);
+    }
+    // Unknown API: the result carries the receiver and the arguments (string methods, path.join,
+    // util.format, Buffer.from, JSON.parse, url.parse, ...).
+    let t = argTaint();
+    if (callee.type === 'MemberExpression') {
+      const method = propName(callee) ?? '*';
+      const r = this.eval(callee.object);
+      if (r.size) t = union(t, mapEntries(r, (e) => applyProp(e, method)));
+    }
+    return t;
+  }
+
+  private callId(call: Node): string {
+    let id = this.callIds.get(call);
+    if (!id) {
+      id = `${this.o.file}@${this.callIds.size}`;
+      this.callIds.set(call, id);
+    }
+    return id;
+  }
+
+  // ---- facts ----
+
+  private facts(): FileFacts {
+    const calls: CallFact[] = [];
+    const sinks: SinkFact[] = [];
+    const helpers = { isConstant: this.mm.isConstant, constantValue: this.mm.constantValue, resolve: this.mm.resolve };
+    for (const { node: call, fn } of this.calls) {
+      const targets = this.targetsOf(call);
+      if (targets.length) {
+        calls.push({
+          id: this.callId(call),
+          fn: fn.id,
+          targets,
+          args: call.arguments.map((a) => [...this.eval(a.type === 'SpreadElement' ? a.argument : a).values()]),
+          loc: this.loc(call),
+          label: calleeText(call.callee),
+          isNew: call.type === 'NewExpression',
+        });
+      }
+      if (!this.o.taintRules.length) continue;
+      const ref = this.mm.resolve(call.callee);
+      for (const rule of this.o.taintRules) {
+        for (const sink of rule.sinks) {
+          if (!sinkMatches(sink, ref, call)) continue;
+          let which: number[] | 'all' | null = sink.args;
+          if (sink.filter) which = sink.filter(call, helpers);
+          if (which === null) continue;
+          const idx = which === 'all' ? call.arguments.map((_, i) => i) : which;
+          let value: Taint = EMPTY;
+          let nonConstant = false;
+          for (const i of idx) {
+            const a = call.arguments[i];
+            if (!a) continue;
+            const e = a.type === 'SpreadElement' ? a.argument : a;
+            value = union(value, this.eval(e));
+            if (!this.mm.isConstant(e) && !isFunctionish(e)) nonConstant = true;
+          }
+          if (!nonConstant && value.size === 0) continue;
+          const label = ref && !sink.methodNames ? refLabel(ref) : sink.label;
+          const sinkStep = this.step(call, label);
+          sinks.push({
+            ruleId: rule.ruleId,
+            label,
+            loc: this.loc(call),
+            fn: fn.id,
+            value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
+            nonConstant,
+            mask: rule.mask,
+          });
+        }
+      }
+    }
+    const fns: FnFact[] = this.fns.map((f) => ({
+      id: f.id,
+      name: f.name,
+      params: isFunction(f.node) ? f.node.params.map((p: any) => paramName(p.type === 'TSParameterProperty' ? p.parameter : p)) : [],
+      loc: this.loc(f.node),
+      returns: [...f.returns.values()],
+      handler: f.handler,
+      sourceParams: f.sourceParams,
+      publishes: [...f.publishes, ...this.methodsOf(f)],
+    }));
+    const { exports, star } = this.exportsOf();
+    const handlerRefs: FileFacts['handlerRefs'] = [];
+    for (const h of this.handlerRegs) {
+      if (this.fnNodeOf(h.fn)) continue;
+      const ref = this.mm.resolve(h.fn);
+      if (ref && isRelative(ref.module)) handlerRefs.push({ target: { module: ref.module, path: ref.path }, framework: h.framework });
+    }
+    return { file: this.o.file, fns, calls, sinks, exports, star, handlerRefs };
+  }
+
+  /** Methods that become reachable with a constructor or class (prototype methods, class methods). */
+  private methodsOf(f: FnInfo): string[] {
+    if (!isFunction(f.node)) return [];
+    const out: string[] = [];
+    const p: any = (f.node as any).parent;
+    const keys: string[] = [];
+    if (p && p.type === 'MethodDefinition' && p.kind === 'constructor') keys.push('C:' + classKey(p.parent.parent));
+    if (f.thisKey.startsWith('V:') && (f.node.type === 'FunctionDeclaration' || p?.type === 'VariableDeclarator')) keys.push(f.thisKey);
+    for (const k of keys) {
+      const m = this.methodsByThis.get(k);
+      if (m) for (const [name, node] of m) if (name !== '<ctor>') out.push(this.fnByNode.get(node)!.id);
+    }
+    return out;
+  }
+
+  private descOf(expr: Node, depth = 0): ExportDesc | undefined {
+    if (depth > 6) return undefined;
+    const n = unwrap(expr);
+    if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return this.classDesc(n);
+    const fnNode = this.fnNodeOf(n);
+    if (fnNode) {
+      const info = this.fnByNode.get(fnNode)!;
+      const cls = classOfCtor(fnNode);
+      if (cls) return this.classDesc(cls);
+      const desc: ExportDesc = { fn: info.id };
+      const m = this.methodsByThis.get(info.thisKey);
+      if (m && info.thisKey.startsWith('V:')) {
+        desc.obj = {};
+        for (const [name, node] of m) desc.obj[name] = { fn: this.fnByNode.get(node)!.id };
+      }
+      return desc;
+    }
+    if (n.type === 'ObjectExpression') {
+      const obj: Record<string, ExportDesc> = {};
+      for (const p of n.properties) {
+        if (p.type !== 'Property') continue;
+        const k = propName(p);
+        const d = k !== undefined ? this.descOf(p.value as Node, depth + 1) : undefined;
+        if (k !== undefined && d) obj[k] = d;
+      }
+      return { obj };
+    }
+    if (n.type === 'Identifier') {
+      const v = this.mm.bindings.variableOf(n);
+      if (v) {
+        const def = v.defs[0];
+        if (def?.type === 'ClassName') return this.classDesc(def.node as any);
+        const init = this.mm.initOf(v);
+        if (init && init.path.length === 0) {
+          const d = this.descOf(init.init, depth + 1);
+          if (d) {
+            const m = this.methodsByThis.get('V:' + n.name);
+            if (m) {
+              d.obj = d.obj ?? {};
+              for (const [name, node] of m) d.obj[name] = { fn: this.fnByNode.get(node)!.id };
+            }
+            return d;
+          }
+        }
+        // var x = {}; x.a = function ... ; module.exports = x
+        const m = this.methodsByThis.get('V:' + n.name);
+        if (m) {
+          const obj: Record<string, ExportDesc> = {};
+          for (const [name, node] of m) obj[name] = { fn: this.fnByNode.get(node)!.id };
+          return { obj };
+        }
+      }
+    }
+    if (n.type === 'NewExpression') {
+      const ctor = this.fnNodeOf(n.callee);
+      const cls = ctor && classOfCtor(ctor);
+      if (cls) return { obj: this.classDesc(cls).obj };
+      if (ctor) return this.descOf(n.callee, depth + 1);
+    }
+    if (n.type === 'CallExpression') {
+      // module.exports = factory(): whatever the factory returns is exposed.
+      const f = this.fnNodeOf(n.callee);
+      if (f) {
+        const info = this.fnByNode.get(f)!;
+        return { fn: info.id };
+      }
+    }
+    const ref = this.mm.resolve(n);
+    if (ref && isRelative(ref.module)) return { reexport: { spec: ref.module, path: ref.path } };
+    return undefined;
+  }
+
+  private classDesc(cls: any): ExportDesc {
+    const m = this.methodsByThis.get('C:' + classKey(cls));
+    const desc: ExportDesc = { obj: {} };
+    if (m) {
+      for (const [name, node] of m) {
+        const id = this.fnByNode.get(node)!.id;
+        if (name === '<ctor>') desc.fn = id;
+        else desc.obj![name] = { fn: id };
+      }
+    }
+    return desc;
+  }
+
+  private exportsOf(): { exports: Record<string, ExportDesc>; star: string[] } {
+    const exports: Record<string, ExportDesc> = {};
+    const star: string[] = [];
+    const put = (name: string, d: ExportDesc | undefined) => {
+      if (!d) return;
+      const old = exports[name];
+      if (old && old.obj && d.obj) Object.assign(old.obj, d.obj);
+      else exports[name] = old ? { ...old, ...d } : d;
+    };
+    for (const node of this.exportNodes) {
+      switch (node.type) {
+        case 'AssignmentExpression': {
+          const left = unwrap(node.left as Node);
+          if (left.type !== 'MemberExpression') break;
+          if (isModuleExports(left)) {
+            put('', this.descOf(node.right));
+            // exports = module.exports = X
+          } else {
+            const name = propName(left);
+            const obj = unwrap(left.object);
+            if (name && ((obj.type === 'Identifier' && obj.name === 'exports' && !this.mm.bindings.variableOf(obj)) || isModuleExports(obj)))
+              put(name, this.descOf(node.right));
+          }
+          break;
+        }
+        case 'ExportNamedDeclaration': {
+          const d = node.declaration;
+          if (d) {
+            if (d.type === 'FunctionDeclaration' && d.id) put(d.id.name, this.descOf(d));
+            else if (d.type === 'ClassDeclaration' && d.id) put(d.id.name, this.classDesc(d));
+            else if (d.type === 'VariableDeclaration')
+              for (const dec of d.declarations) if (dec.id.type === 'Identifier' && dec.init) put(dec.id.name, this.descOf(dec.init));
+          }
+          for (const s of node.specifiers) {
+            const exported = s.exported.type === 'Identifier' ? s.exported.name : String((s.exported as any).value);
+            const local = s.local.type === 'Identifier' ? s.local.name : String((s.local as any).value);
+            if (node.source) put(exported, { reexport: { spec: String(node.source.value), path: local === 'default' ? ['default'] : [local] } });
+            else put(exported, this.descOf(s.local));
+          }
+          break;
+        }
+        case 'ExportDefaultDeclaration': {
+          const d = node.declaration as Node;
+          put('default', d.type === 'ClassDeclaration' || d.type === 'ClassExpression' ? this.classDesc(d) : this.descOf(d));
+          break;
+        }
+        case 'ExportAllDeclaration':
+          if (node.exported) {
+            const name = node.exported.type === 'Identifier' ? node.exported.name : String((node.exported as any).value);
+            put(name, { reexport: { spec: String(node.source.value), path: [] } });
+          } else star.push(String(node.source.value));
+          break;
+        case 'TSExportAssignment':
+          put('', this.descOf(node.expression));
+          break;
+      }
+    }
+    return { exports, star };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+function isFunctionish(n: Node): boolean {
+  const u = unwrap(n);
+  return isFunction(u) || u.type === 'ClassExpression';
+}
+
+export function isRelative(spec: string): boolean {
+  return spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..' || spec.startsWith('/');
+}
+
+function isModuleExports(n: Node): boolean {
+  const m = unwrap(n);
+  if (m.type !== 'MemberExpression') return false;
+  const o = unwrap(m.object);
+  return o.type === 'Identifier' && o.name === 'module' && propName(m) === 'exports';
+}
+
+function isExportAssignment(n: Node): boolean {
+  if (n.type !== 'AssignmentExpression') return false;
+  const left = unwrap(n.left as Node);
+  if (left.type !== 'MemberExpression') return false;
+  if (isModuleExports(left)) return true;
+  const o = unwrap(left.object);
+  return (o.type === 'Identifier' && o.name === 'exports') || isModuleExports(o);
+}
+
+let classCounter = 0;
+const classKeys = new WeakMap<object, string>();
+function classKey(node: any): string {
+  let k = classKeys.get(node);
+  if (!k) {
+    k = String(++classCounter);
+    classKeys.set(node, k);
+  }
+  return k;
+}
+
+function constructorOf(cls: any): Node | undefined {
+  for (const m of cls.body?.body ?? []) if (m.type === 'MethodDefinition' && m.kind === 'constructor') return m.value;
+  return undefined;
+}
+
+function classOfCtor(fn: Node): any {
+  const p: any = (fn as any).parent;
+  if (p && p.type === 'MethodDefinition' && p.kind === 'constructor') return p.parent.parent;
+  return undefined;
+}
+
+/** `X.prototype.m = ...` -> "X"; with `whole`, also `X.prototype = {...}`. */
+function prototypeOwner(left: TSESTree.MemberExpression, whole = false): string | undefined {
+  const o = unwrap(left.object);
+  if (whole && propName(left) === 'prototype' && o.type === 'Identifier') return o.name;
+  if (o.type === 'MemberExpression' && propName(o) === 'prototype') {
+    const c = unwrap(o.object);
+    if (c.type === 'Identifier') return c.name;
+  }
+  return undefined;
+}
+
+function firstMemberAfterThis(m: TSESTree.MemberExpression): string | undefined {
+  let cur: any = m;
+  let name: string | undefined;
+  while (cur.type === 'MemberExpression') {
+    name = propName(cur) ?? '*';
+    cur = unwrap(cur.object);
+  }
+  return cur.type === 'ThisExpression' ? name : undefined;
+}
+
+function isSelfAlias(n: Node, mm: ModuleModel): boolean {
+  if (n.type !== 'Identifier') return false;
+  const v = mm.bindings.variableOf(n);
+  if (!v) return false;
+  const init = mm.initOf(v);
+  return !!init && init.path.length === 0 && unwrap(init.init).type === 'ThisExpression';
+}
+
+function paramName(p: any): string {
+  if (!p) return '?';
+  if (p.type === 'Identifier') return p.name;
+  if (p.type === 'AssignmentPattern') return paramName(p.left);
+  if (p.type === 'RestElement') return '...' + paramName(p.argument);
+  if (p.type === 'ObjectPattern') return '{…}';
+  if (p.type === 'ArrayPattern') return '[…]';
+  return '?';
+}
+
+function functionName(fn: TSESTree.FunctionLike): string {
+  if ((fn as any).id?.name) return (fn as any).id.name;
+  const p: any = (fn as any).parent;
+  if (!p) return 'anonymous';
+  if (p.type === 'VariableDeclarator' && p.id.type === 'Identifier') return p.id.name;
+  if ((p.type === 'Property' || p.type === 'MethodDefinition' || p.type === 'PropertyDefinition') && p.key) {
+    const n = propName(p);
+    if (n) return n;
+  }
+  if (p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') {
+    const n = propName(p.left);
+    if (n) return n;
+  }
+  return 'anonymous';
+}
+
+export function calleeText(n: Node): string {
+  const u = unwrap(n);
+  if (u.type === 'Identifier') return u.name;
+  if (u.type === 'MemberExpression') {
+    const name = propName(u) ?? '[…]';
+    const o = unwrap(u.object);
+    const base = o.type === 'Identifier' ? o.name : o.type === 'ThisExpression' ? 'this' : o.type === 'MemberExpression' ? calleeText(o) : '…';
+    return `${base}.${name}`;
+  }
+  if (u.type === 'SequenceExpression') return calleeText(u.expressions[u.expressions.length - 1]);
+  return '…';
+}
+
+function refLabel(ref: { module: string; path: string[] }): string {
+  const p = apiPath(ref);
+  if (ref.module === GLOBAL) return p.join('.') + '()';
+  return p.length ? `${ref.module}.${p.join('.')}()` : `${ref.module}()`;
+}
+
+function sinkMatches(sink: SinkSpec, ref: ReturnType<ModuleModel['resolve']>, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  if (call.type === 'NewExpression' && !sink.construct) return false;
+  if (sink.methodNames) {
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || (ref && ref.module !== GLOBAL && !isRelative(ref.module) && ref.module !== '')) return false;
+    const name = propName(callee);
+    if (!name || !sink.methodNames.includes(name)) return false;
+    if (!sink.receiverNames) return true;
+    const recv = unwrap(callee.object);
+    return recv.type === 'Identifier' && sink.receiverNames.includes(recv.name);
+  }
+  if (!ref) return false;
+  if (!sink.modules.includes(ref.module)) return false;
+  const path = apiPath(ref);
+  return sink.paths.some((p) => p.length === path.length && p.every((seg, i) => seg === '*' || seg === path[i]));
+}
+
+/**
+ * Guards that dominate a read of `v` lexically: inside `if (<guard on v>) { ... }`, or after
+ * `if (!<guard on v>) return/throw;` in an enclosing block. Returns the sanitizer mask they give.
+ */
+function guardMask(id: TSESTree.Identifier, v: Variable, mm: ModuleModel): number {
+  let mask = 0;
+  let child: any = id;
+  let p: any = id.parent;
+  let steps = 0;
+  while (p && steps++ < 60) {
+    if (p.type === 'IfStatement' && child !== p.test) {
+      const positive = child === p.consequent;
+      mask |= testMask(p.test, v, mm, positive);
+    } else if (p.type === 'ConditionalExpression' && child !== p.test) {
+      mask |= testMask(p.test, v, mm, child === p.consequent);
+    } else if (p.type === 'LogicalExpression' && p.operator === '&&' && child === p.right) {
+      mask |= testMask(p.left, v, mm, true);
+    } else if ((p.type === 'BlockStatement' || p.type === 'Program' || p.type === 'SwitchCase') && Array.isArray(p.body ?? p.consequent)) {
+      const body = p.body ?? p.consequent;
+      for (const s of body) {
+        if (s === child) break;
+        if (s.type === 'IfStatement' && exits(s.consequent) && !s.alternate) mask |= testMask(s.test, v, mm, false);
+      }
+    } else if (p.type === 'SwitchCase') {
+      // handled by block scan above
+    }
+    if (isFunction(p)) break;
+    child = p;
+    p = p.parent;
+  }
+  return mask;
+}
+
+function exits(s: any): boolean {
+  if (!s) return false;
+  if (s.type === 'ReturnStatement' || s.type === 'ThrowStatement' || s.type === 'ContinueStatement' || s.type === 'BreakStatement') return true;
+  if (s.type === 'BlockStatement') return s.body.length > 0 && exits(s.body[s.body.length - 1]);
+  return false;
+}
+
+function refersTo(n: Node, v: Variable, mm: ModuleModel): boolean {
+  const u = unwrap(n);
+  if (u.type === 'Identifier') return mm.bindings.variableOf(u) === v;
+  if (u.type === 'MemberExpression') return refersTo(u.object, v, mm);
+  if (u.type === 'CallExpression' && u.callee.type === 'MemberExpression') {
+    // x.toLowerCase(), x.trim()
+    return refersTo(u.callee.object, v, mm);
+  }
+  return false;
+}
+
+/**
+ * The mask a test gives to `v` on the branch where the test is `positive` (true) or false.
+ * Allow-lists (`list.includes(v)`, `set.has(v)`, `v === 'x'`), strict anchored regexes
+ * (`/^[\w-]+$/.test(v)`), numeric checks, and for paths `v.startsWith(root)` and `!v.includes('..')`.
+ */
+function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): number {
+  const t = unwrap(test);
+  if (t.type === 'UnaryExpression' && t.operator === '!') return testMask(t.argument, v, mm, !positive);
+  if (t.type === 'LogicalExpression') {
+    if (t.operator === '&&' && positive) return testMask(t.left, v, mm, true) | testMask(t.right, v, mm, true);
+    if (t.operator === '||' && !positive) return testMask(t.left, v, mm, false) | testMask(t.right, v, mm, false);
+    return 0;
+  }
+  if (t.type === 'BinaryExpression') {
+    const eq = t.operator === '===' || t.operator === '==';
+    const ne = t.operator === '!==' || t.operator === '!=';
+    // v === 'literal' (allow-list by equality)
+    if ((eq && positive) || (ne && !positive)) {
+      if ((refersTo(t.left, v, mm) && mm.isConstant(t.right)) || (refersTo(t.right, v, mm) && mm.isConstant(t.left))) {
+        const other = refersTo(t.left, v, mm) ? t.right : t.left;
+        if (mm.constantValue(other) === undefined && unwrap(other).type === 'Identifier') return 0; // v === undefined
+        return MASK.all;
+      }
+    }
+    // v.indexOf('..') === -1 / !== -1
+    if ((eq || ne) && unwrap(t.left).type === 'CallExpression') {
+      const call: any = unwrap(t.left);
+      const val = mm.constantValue(t.right);
+      if (call.callee.type === 'MemberExpression' && propName(call.callee) === 'indexOf' && refersTo(call.callee.object, v, mm) && val === -1) {
+        const needle = call.arguments[0] && mm.constantValue(call.arguments[0]);
+        const absent = (eq && positive) || (ne && !positive);
+        if (absent && typeof needle === 'string' && needle.includes('..')) return MASK.path;
+      }
+      if (call.callee.type === 'MemberExpression' && propName(call.callee) === 'indexOf' && refersTo(call.arguments[0] ?? {}, v, mm) && val === -1) {
+        const present = (ne && positive) || (eq && !positive);
+        if (present) return MASK.all; // allowed.indexOf(v) !== -1
+      }
+    }
+    // typeof v === 'number'
+    if ((eq && positive) || (ne && !positive)) {
+      const l = unwrap(t.left);
+      if (l.type === 'UnaryExpression' && l.operator === 'typeof' && refersTo(l.argument, v, mm)) {
+        const val = mm.constantValue(t.right);
+        if (val === 'number' || val === 'boolean') return MASK.all;
+      }
+    }
+    return 0;
+  }
+  if (t.type === 'CallExpression' && t.callee.type === 'MemberExpression') {
+    const method = propName(t.callee);
+    const obj = unwrap(t.callee.object);
+    const arg0 = t.arguments[0];
+    if (positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm)) return MASK.all;
+    if (positive && method === 'test' && obj.type === 'Literal' && (obj as any).regex && arg0 && refersTo(arg0, v, mm)) {
+      return strictRegex((obj as any).regex.pattern) ? MASK.all : 0;
+    }
+    if (method === 'test' && obj.type === 'Literal' && (obj as any).regex && arg0 && refersTo(arg0, v, mm) && !positive) {
+      // if (/\.\./.test(p)) return;  -> on the false branch, no ".." in p
+      const pat: string = (obj as any).regex.pattern;
+      if (pat.includes('\\.\\.') || pat.includes('\\.{2}')) return MASK.path;
+    }
+    if (positive && method === 'startsWith' && refersTo(obj, v, mm)) return MASK.path;
+    if (!positive && method === 'includes' && refersTo(obj, v, mm)) {
+      const needle = arg0 && mm.constantValue(arg0);
+      if (typeof needle === 'string' && needle.includes('..')) return MASK.path;
+    }
+    if (positive && method === 'isInteger' && arg0 && refersTo(arg0, v, mm)) return MASK.all;
+    if (positive && (method === 'isValid' || method === 'validate') && arg0 && refersTo(arg0, v, mm)) return 0;
+  }
+  if (t.type === 'CallExpression' && t.callee.type === 'Identifier' && t.callee.name === 'isNaN' && !positive) return MASK.all;
+  return 0;
+}
+
+/** An anchored regex whose characters cannot express shell metacharacters, `..` traversal or code. */
+function strictRegex(pattern: string): boolean {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$')) return false;
+  const body = pattern.slice(1, -1);
+  if (body.includes('.') && !body.includes('\\.')) return false; // unescaped dot: any character
+  if (/\\S|\\W|\\D|\[\^/.test(body)) return false;
+  return true;
+}

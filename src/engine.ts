@@ -1,0 +1,129 @@
+/**
+ * Runs the rules over one parsed file: visitors of all pattern rules merged by node type and the
+ * taint collector are driven by ONE walk; scopes and module resolution are computed once and
+ * shared. Returns the file's local findings and its serialisable facts for the project link.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Finding, Location, NodeHandler, Rule, RuleContext, ThreatModel } from './rule.js';
+import { buildBindings } from './analysis/scope.js';
+import { createModuleModel } from './analysis/modules.js';
+import { MASK, TaintCollector } from './analysis/taint.js';
+import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
+import { walk } from './analysis/walk.js';
+
+export interface FileAnalysis {
+  findings: Finding[];
+  facts?: FileFacts;
+}
+
+/** Sanitizer class of each taint rule (what a sanitizer for that class clears). */
+const RULE_MASK: Record<string, number> = {
+  'code-injection': MASK.code,
+  'command-injection': MASK.command,
+  'path-traversal': MASK.path,
+  'prototype-pollution': MASK.proto,
+};
+
+export function maskForRule(id: string): number {
+  return RULE_MASK[id] ?? 0;
+}
+
+const TEST_PATH = /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|fixtures?|examples?|e2e)(\/|$)|\.(test|spec)\.[cm]?[jt]sx?$/i;
+
+export function isTestPath(rel: string): boolean {
+  return TEST_PATH.test(rel);
+}
+
+export function analyzeFile(input: {
+  file: string;
+  text: string;
+  ast: TSESTree.Program;
+  sourceType: 'module' | 'script';
+  rules: Rule[];
+  threatModel: ThreatModel;
+}): FileAnalysis {
+  const { file, text, ast, rules } = input;
+  const bindings = buildBindings(ast, input.sourceType);
+  const mm = createModuleModel(bindings);
+  const findings: Finding[] = [];
+  let lineStarts: number[] | undefined;
+
+  const locOf = (node: TSESTree.Node): Location => ({
+    file,
+    line: node.loc.start.line,
+    column: node.loc.start.column + 1,
+    endLine: node.loc.end.line,
+    endColumn: node.loc.end.column + 1,
+  });
+  const lineText = (line: number): string => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    }
+    const s = lineStarts[line - 1];
+    if (s === undefined) return '';
+    const e = lineStarts[line] ?? text.length;
+    return text.slice(s, e).replace(/\r?\n$/, '');
+  };
+
+  // Merge pattern-rule visitors by node type.
+  const enterHandlers = new Map<string, NodeHandler[]>();
+  const exitHandlers = new Map<string, NodeHandler[]>();
+  const isTestFile = isTestPath(file);
+  for (const rule of rules) {
+    if (!rule.create) continue;
+    const ctx: RuleContext = {
+      file,
+      text,
+      threatModel: input.threatModel,
+      isTestFile,
+      locOf,
+      lineText,
+      resolve: mm.resolve,
+      isConstant: mm.isConstant,
+      constantValue: mm.constantValue,
+      report(d) {
+        const loc = d.loc ?? (d.node ? locOf(d.node) : undefined);
+        if (!loc) return;
+        findings.push({
+          ...loc,
+          ruleId: rule.meta.id,
+          severity: d.severity ?? rule.meta.severity,
+          message: d.message,
+          trace: d.trace,
+          audit: d.audit || undefined,
+        });
+      },
+    };
+    const visitors = rule.create(ctx);
+    for (const [key, fn] of Object.entries(visitors)) {
+      const isExit = key.endsWith(':exit');
+      const type = isExit ? key.slice(0, -5) : key;
+      const map = isExit ? exitHandlers : enterHandlers;
+      let list = map.get(type);
+      if (!list) map.set(type, (list = []));
+      list.push(fn);
+    }
+  }
+
+  const taintRules: TaintRuleSpec[] = rules
+    .filter((r) => r.sinks && r.sinks.length)
+    .map((r) => ({ ruleId: r.meta.id, sinks: r.sinks!, mask: maskForRule(r.meta.id) }));
+  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf }) : undefined;
+
+  walk(
+    ast,
+    (node) => {
+      collector?.enter(node);
+      const hs = enterHandlers.get(node.type);
+      if (hs) for (const h of hs) h(node);
+    },
+    (node) => {
+      collector?.exit(node);
+      const hs = exitHandlers.get(node.type);
+      if (hs) for (const h of hs) h(node);
+    },
+  );
+
+  return { findings, facts: collector?.finish() };
+}
