@@ -3,17 +3,17 @@ import type { SinkHelpers } from '../src/rule.js';
 import { unwrap, isFunction } from '../src/analysis/walk.js';
 
 /** A timer's first argument is code only when it is not a function. */
-function stringTimer(call: any, h: SinkHelpers): number[] | null {
+function stringTimer(call: any): number[] | null {
   const a = call.arguments[0];
-  if (!a) return null;
-  const u = unwrap(a);
-  if (isFunction(u)) return null;
-  if (u.type === 'Identifier' || u.type === 'MemberExpression') {
-    // A named function reference is the common, safe case; only string-like values count.
-    const v = h.constantValue(u);
-    if (typeof v !== 'string') return u.type === 'Identifier' && !h.isConstant(u) ? null : [0];
-  }
+  if (!a || isFunction(unwrap(a))) return null;
   return [0];
+}
+
+/** `setTimeout(handler, 10)`: a named reference is normally a function; audit only string-built code. */
+function stringBuilt(call: any, h: SinkHelpers): boolean {
+  const u = unwrap(call.arguments[0]);
+  if (u.type === 'Identifier' || u.type === 'MemberExpression' || u.type === 'CallExpression') return typeof h.constantValue(u) === 'string';
+  return true;
 }
 
 export default defineRule({
@@ -52,6 +52,7 @@ export default defineRule({
       paths: [['setTimeout'], ['setInterval'], ['setImmediate']],
       args: [0],
       filter: stringTimer,
+      auditable: stringBuilt,
       label: 'a string timer',
     },
     {

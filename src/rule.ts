@@ -104,8 +104,17 @@ export interface SinkSpec {
   args: number[] | 'all';
   /** Also a `new X()` site. */
   construct?: boolean;
+  /**
+   * Method sinks on framework objects that are not module exports (`res.sendFile(...)`): matched
+   * by method name when the callee does not resolve to a module, optionally only on receivers
+   * with these names.
+   */
+  methodNames?: string[];
+  receiverNames?: string[];
   /** Extra check on the call (e.g. spawn only with shell: true). Returns the args to check. */
   filter?: (call: TSESTree.CallExpression | TSESTree.NewExpression, helpers: SinkHelpers) => number[] | 'all' | null;
+  /** Whether a non-constant argument with no proven source is worth an audit finding (default yes). */
+  auditable?: (call: TSESTree.CallExpression | TSESTree.NewExpression, helpers: SinkHelpers) => boolean;
   /** Label for traces: "child_process.exec()". */
   label: string;
 }

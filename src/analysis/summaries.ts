@@ -267,7 +267,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     for (const sink of f.sinks) {
       const found = reachSink(sink);
       if (found) flows.push(found);
-      else if (sink.nonConstant) audits.push(sink);
+      else if (sink.auditable) audits.push(sink);
     }
   }
 

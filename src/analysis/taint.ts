@@ -44,6 +44,9 @@ export interface Entry {
 
 export type Taint = Map<string, Entry>;
 const EMPTY: Taint = new Map();
+/** A value known to be harmless by construction (a number, a boolean, a hash): not opaque input. */
+const CLEAN_ENTRY: Entry = { atom: { k: 's', desc: '(sanitized)' }, mask: 15, trace: [] };
+const CLEAN: Taint = new Map([[entryKey(CLEAN_ENTRY), CLEAN_ENTRY]]);
 const MAX_ENTRIES = 48;
 const MAX_TRACE = 24;
 
@@ -137,7 +140,8 @@ export interface SinkFact {
   loc: Location;
   fn: string;
   value: Entry[];
-  nonConstant: boolean;
+  /** Non-constant input that no sanitizer or guard accounts for: an audit finding if no flow is proven. */
+  auditable: boolean;
   mask: number;
 }
 
@@ -767,7 +771,6 @@ export class TaintCollector {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
       case 'ClassExpression':
-      case 'UpdateExpression':
       case 'ImportExpression':
       case 'JSXElement':
       case 'JSXFragment':
@@ -792,13 +795,15 @@ export class TaintCollector {
       }
       case 'BinaryExpression':
         if (node.operator === '+') return union(this.eval(node.left as Node), this.eval(node.right));
-        return EMPTY;
+        return CLEAN;
+      case 'UpdateExpression':
+        return CLEAN;
       case 'LogicalExpression':
         return union(this.eval(node.left), this.eval(node.right));
       case 'ConditionalExpression':
         return union(this.eval(node.consequent), this.eval(node.alternate));
       case 'UnaryExpression':
-        return EMPTY;
+        return node.operator === 'void' ? EMPTY : CLEAN;
       case 'AssignmentExpression':
         return this.eval(node.right);
       case 'SequenceExpression':
@@ -841,7 +846,7 @@ export class TaintCollector {
   private evalMember(node: TSESTree.MemberExpression): Taint {
     const obj = unwrap(node.object);
     const name = propName(node);
-    if (name === 'length') return EMPTY;
+    if (name === 'length') return CLEAN;
     if (obj.type === 'ThisExpression' || isSelfAlias(obj, this.mm)) {
       const key = this.thisKeyAt(node);
       return union(this.fields.get(key + '.' + (name ?? '*')) ?? EMPTY, name ? this.fields.get(key + '.*') ?? EMPTY : EMPTY);
@@ -872,20 +877,20 @@ export class TaintCollector {
     if (ref) {
       const p = apiPath(ref).join('.');
       if (ref.module === GLOBAL) {
-        if (NUMERIC_GLOBALS.has(p) || p.startsWith('Math.') || p.startsWith('Number.') || p === 'Array.isArray') return EMPTY;
+        if (NUMERIC_GLOBALS.has(p) || p.startsWith('Math.') || p.startsWith('Number.') || p === 'Array.isArray') return CLEAN;
         if (p === 'encodeURIComponent' || p === 'escape') return withMask(argTaint(), MASK.command | MASK.path);
         if (p === 'JSON.stringify') return withMask(argTaint(), MASK.code);
         if (p === 'require' || p === 'Symbol') return EMPTY;
       }
       if (ref.module === 'path' && /(^|\.)(basename|extname)$/.test(p)) return withMask(args[0] ? this.eval(args[0]) : EMPTY, MASK.path);
-      if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return EMPTY;
+      if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return CLEAN;
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
-      if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return EMPTY;
-      if (ref.module === 'fs' && /(exists|existsSync|access|accessSync|stat|statSync|lstat|lstatSync)$/.test(p)) return EMPTY;
+      if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
+      if (ref.module === 'fs' && /(exists|existsSync|access|accessSync|stat|statSync|lstat|lstatSync)$/.test(p)) return CLEAN;
     }
     if (callee.type === 'MemberExpression') {
       const method = propName(callee);
-      if (method && CLEAN_METHODS.has(method)) return EMPTY;
+      if (method && CLEAN_METHODS.has(method)) return CLEAN;
     }
     // Functions resolved later (local or relative imports): a symbolic return value.
     const targets = this.targetsOf(call);
@@ -952,6 +957,8 @@ export class TaintCollector {
             if (!this.mm.isConstant(e) && !isFunctionish(e)) nonConstant = true;
           }
           if (!nonConstant && value.size === 0) continue;
+          const sanitized = value.size > 0 && [...value.values()].every((e) => (e.mask & rule.mask) !== 0);
+          const auditable = nonConstant && !sanitized && (!sink.auditable || sink.auditable(call, helpers));
           const label = ref && !sink.methodNames ? refLabel(ref) : sink.label;
           const sinkStep = this.step(call, label);
           sinks.push({
@@ -960,7 +967,7 @@ export class TaintCollector {
             loc: this.loc(call),
             fn: fn.id,
             value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
-            nonConstant,
+            auditable,
             mask: rule.mask,
           });
         }
@@ -1350,6 +1357,9 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
   if (t.type === 'LogicalExpression') {
     if (t.operator === '&&' && positive) return testMask(t.left, v, mm, true) | testMask(t.right, v, mm, true);
     if (t.operator === '||' && !positive) return testMask(t.left, v, mm, false) | testMask(t.right, v, mm, false);
+    // a === 'x' || a === 'y': safe on the true branch only if every alternative is
+    if (t.operator === '||' && positive) return testMask(t.left, v, mm, true) & testMask(t.right, v, mm, true);
+    if (t.operator === '&&' && !positive) return testMask(t.left, v, mm, false) & testMask(t.right, v, mm, false);
     return 0;
   }
   if (t.type === 'BinaryExpression') {
