@@ -107,8 +107,8 @@ export function analyzeFile(input: {
   }
 
   const taintRules: TaintRuleSpec[] = rules
-    .filter((r) => r.sinks && r.sinks.length)
-    .map((r) => ({ ruleId: r.meta.id, sinks: r.sinks!, mask: maskForRule(r.meta.id) }));
+    .filter((r) => (r.sinks && r.sinks.length) || (r.writeSinks && r.writeSinks.length))
+    .map((r) => ({ ruleId: r.meta.id, sinks: r.sinks ?? [], writeSinks: r.writeSinks, mask: maskForRule(r.meta.id) }));
   const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf }) : undefined;
 
   walk(

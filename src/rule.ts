@@ -119,6 +119,14 @@ export interface SinkSpec {
   label: string;
 }
 
+/**
+ * A sink that is an assignment rather than a call (prototype-polluting writes `obj[a][b] = v`):
+ * `match` returns the expressions whose attacker control makes the write dangerous, or null.
+ */
+export interface WriteSinkSpec {
+  match(assign: TSESTree.AssignmentExpression, helpers: SinkHelpers): { check: TSESTree.Node[]; label: string } | null;
+}
+
 export interface SinkHelpers {
   isConstant(node: TSESTree.Node): boolean;
   constantValue(node: TSESTree.Node): unknown;
@@ -153,6 +161,8 @@ export interface Rule {
   meta: RuleMeta;
   /** Taint rule: the sinks this rule owns. */
   sinks?: SinkSpec[];
+  /** Taint rule: assignment sinks. */
+  writeSinks?: WriteSinkSpec[];
   /** Message for a proven flow; `source` is the source label, `sink` the sink label. */
   flowMessage?: (source: string, sink: string) => string;
   /** Message for an audit finding (non-constant input, no proven source). */

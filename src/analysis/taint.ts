@@ -12,7 +12,7 @@
  * functions and files and decides which atoms are attacker-controlled.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { Location, SinkSpec } from '../rule.js';
+import type { Location, SinkSpec, WriteSinkSpec } from '../rule.js';
 import type { ModuleModel } from './modules.js';
 import { apiPath, GLOBAL } from './modules.js';
 import type { Variable } from './scope.js';
@@ -160,6 +160,7 @@ export interface FileFacts {
 export interface TaintRuleSpec {
   ruleId: string;
   sinks: SinkSpec[];
+  writeSinks?: WriteSinkSpec[];
   mask: number;
 }
 
@@ -240,6 +241,8 @@ export class TaintCollector {
   private fnStack: FnInfo[] = [];
   private flows: Array<{ node: Node; fn: FnInfo }> = [];
   private calls: Array<{ node: TSESTree.CallExpression | TSESTree.NewExpression; fn: FnInfo }> = [];
+  private writes: Array<{ node: TSESTree.AssignmentExpression; fn: FnInfo }> = [];
+  private readonly wantsWrites: boolean;
   private exportNodes: Node[] = [];
   private env = new Map<Variable, Taint>();
   private fields = new Map<string, Taint>();
@@ -253,6 +256,7 @@ export class TaintCollector {
 
   constructor(private readonly o: CollectorOptions) {
     this.mm = o.model;
+    this.wantsWrites = o.taintRules.some((r) => r.writeSinks && r.writeSinks.length);
   }
 
   // ---- collection (single walk) ----
@@ -281,6 +285,8 @@ export class TaintCollector {
       case 'PropertyDefinition':
         this.flows.push({ node, fn: this.cur() });
         if (isExportAssignment(node)) this.exportNodes.push(node);
+        if (this.wantsWrites && node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && node.left.computed)
+          this.writes.push({ node, fn: this.cur() });
         return;
       case 'CallExpression':
       case 'NewExpression':
@@ -968,6 +974,27 @@ export class TaintCollector {
             fn: fn.id,
             value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
             auditable,
+            mask: rule.mask,
+          });
+        }
+      }
+    }
+    for (const { node: assign, fn } of this.writes) {
+      for (const rule of this.o.taintRules) {
+        for (const ws of rule.writeSinks ?? []) {
+          const m = ws.match(assign, helpers);
+          if (!m) continue;
+          let value: Taint = EMPTY;
+          for (const n of m.check) value = union(value, this.eval(n));
+          if (value.size === 0) continue;
+          const sinkStep = this.step(assign, m.label);
+          sinks.push({
+            ruleId: rule.ruleId,
+            label: m.label,
+            loc: this.loc(assign),
+            fn: fn.id,
+            value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
+            auditable: false,
             mask: rule.mask,
           });
         }

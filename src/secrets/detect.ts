@@ -365,22 +365,21 @@ function hardNegative(v: string): boolean {
   return false;
 }
 
-/** Identifier or label: letters and separators only (apiKey, x-api-key, auth.token.expired). */
+/** Identifier or label: letters (any script) and separators only (apiKey, x-api-key, auth.token.expired, API-Schlüssel). */
 function identifierLike(v: string): boolean {
-  if (!/^[A-Za-z][A-Za-z_.:/-]{0,300}$/.test(v)) return false;
+  if (!/^\p{L}[\p{L}\p{M}_.:/'’-]{0,300}$/u.test(v)) return false;
   // Long mixed-case letter-only strings with many capitals are random, not camelCase words.
-  const letters = v.replace(/[^A-Za-z]/g, '');
-  const upper = letters.replace(/[^A-Z]/g, '').length;
-  const ratio = upper / letters.length;
-  if (letters.length >= 20 && v === letters && ratio >= 0.25 && ratio <= 0.75 && shannonEntropy(v) >= 3.8) return false;
-  return true;
+  if (!/^[A-Za-z]{20,}$/.test(v)) return true;
+  const upper = v.replace(/[^A-Z]/g, '').length;
+  const ratio = upper / v.length;
+  return !(ratio >= 0.25 && ratio <= 0.75 && shannonEntropy(v) >= 3.8);
 }
 
 /** auth_token_v2, my-app-secret-1: every part a word or a small number. */
 function wordy(v: string): boolean {
   const parts = v.split(/[_.:/\s-]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return true;
-  return parts.every((p) => /^(?:[a-z]{2,20}|[A-Z][a-z]{1,19}|[A-Z]{2,20}|[0-9]{1,4}|v[0-9]{1,3})$/.test(p));
+  return parts.every((p) => /^(?:\p{Ll}{2,20}|\p{Lu}\p{Ll}{1,19}|\p{Lu}{2,20}|[0-9]{1,4}|v[0-9]{1,3})$/u.test(p));
 }
 
 function passwordLike(v: string): boolean {
