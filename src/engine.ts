@@ -14,6 +14,8 @@ import { walk } from './analysis/walk.js';
 export interface FileAnalysis {
   findings: Finding[];
   facts?: FileFacts;
+  /** Project rules' per-file facts, by rule id. */
+  projectFacts: Record<string, unknown>;
 }
 
 /** Sanitizer class of each taint rule (what a sanitizer for that class clears). */
@@ -70,8 +72,9 @@ export function analyzeFile(input: {
   const enterHandlers = new Map<string, NodeHandler[]>();
   const exitHandlers = new Map<string, NodeHandler[]>();
   const isTestFile = isTestPath(file);
+  const projectCollectors: Array<{ id: string; facts(): unknown }> = [];
   for (const rule of rules) {
-    if (!rule.create) continue;
+    if (!rule.create && !rule.project) continue;
     const ctx: RuleContext = {
       file,
       text,
@@ -95,7 +98,16 @@ export function analyzeFile(input: {
         });
       },
     };
-    const visitors = rule.create(ctx);
+    const visitors: Record<string, NodeHandler> = {};
+    if (rule.create) Object.assign(visitors, rule.create(ctx));
+    if (rule.project) {
+      const c = rule.project.collect(ctx);
+      projectCollectors.push({ id: rule.meta.id, facts: c.facts });
+      for (const [key, fn] of Object.entries(c.visitors)) {
+        const prev = visitors[key];
+        visitors[key] = prev ? (n: any) => (prev(n), fn(n)) : fn;
+      }
+    }
     for (const [key, fn] of Object.entries(visitors)) {
       const isExit = key.endsWith(':exit');
       const type = isExit ? key.slice(0, -5) : key;
@@ -125,5 +137,10 @@ export function analyzeFile(input: {
     },
   );
 
-  return { findings, facts: collector?.finish() };
+  const projectFacts: Record<string, unknown> = {};
+  for (const c of projectCollectors) {
+    const f = c.facts();
+    if (f !== undefined) projectFacts[c.id] = f;
+  }
+  return { findings, facts: collector?.finish(), projectFacts };
 }

@@ -157,6 +157,22 @@ export interface TextContext {
   report(d: ReportDescriptor): void;
 }
 
+export interface ProjectContext {
+  readonly threatModel: ThreatModel;
+  /** A relative import from a scanned file -> the scanned file it names (relative posix path). */
+  resolveImport(fromFile: string, spec: string): string | undefined;
+  report(d: ReportDescriptor & { loc: Location }): void;
+}
+
+/**
+ * A project rule collects serialisable facts per file (its visitors run in the single walk), then
+ * checks the facts of all files together (e.g. an app created in one file, served in another).
+ */
+export interface ProjectRule<F = unknown> {
+  collect(ctx: RuleContext): { visitors: RuleVisitors; facts(): F | undefined };
+  check(files: Array<{ file: string; facts: F }>, ctx: ProjectContext): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
   /** Taint rule: the sinks this rule owns. */
@@ -169,6 +185,8 @@ export interface Rule {
   auditMessage?: (sink: string) => string;
   /** Pattern rule: visitors by ESTree node type, called in the single walk. "X:exit" runs on leave. */
   create?(ctx: RuleContext): RuleVisitors;
+  /** Project rule: per-file facts, then one check over all files. */
+  project?: ProjectRule<any>;
   /** Non-JS files this rule wants to read (relative posix path -> yes/no). */
   wantsTextFile?(relPath: string): boolean;
   checkText?(ctx: TextContext): void;

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
 import { isTestPath } from './engine.js';
+import { createResolver } from './analysis/resolve.js';
 import { TOOL } from './version.js';
 
 export interface ScanOptions {
@@ -55,6 +56,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const diagnostics: Diagnostic[] = [];
   const findings: Finding[] = [];
   const facts: FileFacts[] = [];
+  const projectFacts = new Map<string, Array<{ file: string; facts: unknown }>>();
   let scanned = 0;
   let skipped = discovery.skipped.length;
   for (const s of discovery.skipped) diagnostics.push({ file: s.rel, kind: 'unreadable', message: s.reason });
@@ -90,6 +92,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel });
       findings.push(...res.findings);
       if (res.facts) facts.push(res.facts);
+      for (const [id, pf] of Object.entries(res.projectFacts)) {
+        let l = projectFacts.get(id);
+        if (!l) projectFacts.set(id, (l = []));
+        l.push({ file: f.rel, facts: pf });
+      }
       scanned++;
     } catch (e: any) {
       const deep = e instanceof RangeError;
@@ -151,6 +158,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         severity: 'low',
         message: rule.auditMessage ? rule.auditMessage(sink.label) : `Non-constant input reaches ${sink.label} (audit).`,
         audit: true,
+      });
+    }
+  }
+
+  // Project rules: one check over the facts of all files.
+  const projectRules = rules.filter((r) => r.project);
+  if (projectRules.length) {
+    const resolveImport = createResolver(new Set(jsFiles.map((f) => f.rel)), root);
+    for (const rule of projectRules) {
+      rule.project!.check(projectFacts.get(rule.meta.id) ?? [], {
+        threatModel,
+        resolveImport,
+        report(d) {
+          findings.push({ ...d.loc, ruleId: rule.meta.id, severity: d.severity ?? rule.meta.severity, message: d.message, trace: d.trace, audit: d.audit || undefined });
+        },
       });
     }
   }

@@ -8,12 +8,11 @@
  *    the library threat model) a parameter of an exported function.
  * Each flow keeps its trace: source -> steps (across files) -> sink.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, atomKey, entryKey, isRelative } from './taint.js';
+import { addStep, atomKey, entryKey } from './taint.js';
+import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
 export interface Flow {
@@ -34,7 +33,6 @@ export interface LinkOptions {
   root: string;
 }
 
-const SOURCE_EXTS = ['.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '.mts', '.cts'];
 const MAX_EXPAND = 64;
 
 export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
@@ -51,46 +49,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   for (const f of allFacts) for (const c of f.calls) callById.set(c.id, c);
 
   // ---- module resolution between scanned files ----
-  const specCache = new Map<string, string | null>();
-  function resolveSpec(fromFile: string, spec: string): string | undefined {
-    const key = fromFile + '\0' + spec;
-    const hit = specCache.get(key);
-    if (hit !== undefined) return hit ?? undefined;
-    let out: string | undefined;
-    if (spec === '#self') out = fromFile;
-    else if (isRelative(spec)) {
-      const base = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), spec));
-      out = findFile(base);
-    }
-    specCache.set(key, out ?? null);
-    return out;
-  }
-  function findFile(base: string): string | undefined {
-    if (files.has(base)) return base;
-    const noJs = base.replace(/\.(c|m)?js$/, '');
-    for (const ext of SOURCE_EXTS) {
-      if (files.has(base + ext)) return base + ext;
-      if (noJs !== base && files.has(noJs + ext)) return noJs + ext; // import './x.js' -> x.ts
-    }
-    // directory: package.json main, then index
-    const abs = path.join(opts.root, base);
-    try {
-      if (existsSync(abs) && statSync(abs).isDirectory()) {
-        const pj = path.join(abs, 'package.json');
-        if (existsSync(pj)) {
-          const main = JSON.parse(readFileSync(pj, 'utf8')).main;
-          if (typeof main === 'string') {
-            const m = findFile(path.posix.normalize(path.posix.join(base, main)));
-            if (m) return m;
-          }
-        }
-      }
-    } catch {
-      /* unreadable package.json: fall through to index */
-    }
-    for (const ext of SOURCE_EXTS) if (files.has(base + '/index' + ext)) return base + '/index' + ext;
-    return undefined;
-  }
+  const resolveSpec = createResolver(files, opts.root);
 
   /** Export descriptor for a module path, following re-exports and `export *`. */
   function exportOf(file: string, p: string[], depth = 0): ExportDesc | undefined {

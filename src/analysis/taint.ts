@@ -19,6 +19,7 @@ import type { Variable } from './scope.js';
 import { handlersOfCall, looksLikeHandlerByParams, nestSourceParams } from './frameworks.js';
 import type { Framework } from './frameworks.js';
 import { isFunction, propName, unwrap } from './walk.js';
+import { isRelativeSpec as isRelative } from './resolve.js';
 import type { Node } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1189,9 +1190,7 @@ function isFunctionish(n: Node): boolean {
   return isFunction(u) || u.type === 'ClassExpression';
 }
 
-export function isRelative(spec: string): boolean {
-  return spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..' || spec.startsWith('/');
-}
+
 
 function isModuleExports(n: Node): boolean {
   const m = unwrap(n);
