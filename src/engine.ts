@@ -85,6 +85,8 @@ export function analyzeFile(input: {
       resolve: mm.resolve,
       isConstant: mm.isConstant,
       constantValue: mm.constantValue,
+      variableOf: mm.bindings.variableOf,
+      initOf: mm.initOf,
       report(d) {
         const loc = d.loc ?? (d.node ? locOf(d.node) : undefined);
         if (!loc) return;

@@ -6,6 +6,7 @@
  *  - a project rule implements `checkProject` over the linked facts of all files.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Variable } from '@typescript-eslint/scope-manager';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -148,6 +149,10 @@ export interface RuleContext extends SinkHelpers {
   locOf(node: TSESTree.Node): Location;
   /** The source text of one 1-based line. */
   lineText(line: number): string;
+  /** Scope analysis: the variable an identifier (reference or declaration) denotes; null for globals. */
+  variableOf(id: TSESTree.Identifier): Variable | null;
+  /** The single initialiser of a never-reassigned variable, with the destructuring path to the name. */
+  initOf(v: Variable): { init: TSESTree.Node; path: string[] } | undefined;
 }
 
 export interface TextContext {
