@@ -10,6 +10,8 @@ import { createModuleModel } from './analysis/modules.js';
 import { MASK, TaintCollector } from './analysis/taint.js';
 import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
 import { walk } from './analysis/walk.js';
+import type { TaintKnowledge } from './knowledge.js';
+import { extraModelsFor, sinkSpecsFor } from './knowledge.js';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -43,6 +45,8 @@ export function analyzeFile(input: {
   sourceType: 'module' | 'script';
   rules: Rule[];
   threatModel: ThreatModel;
+  /** The project's own sources, sinks and sanitizers (config file). */
+  knowledge?: TaintKnowledge;
 }): FileAnalysis {
   const { file, text, ast, rules } = input;
   const bindings = buildBindings(ast, input.sourceType);
@@ -120,10 +124,12 @@ export function analyzeFile(input: {
     }
   }
 
+  const k = input.knowledge;
   const taintRules: TaintRuleSpec[] = rules
     .filter((r) => (r.sinks && r.sinks.length) || (r.writeSinks && r.writeSinks.length))
-    .map((r) => ({ ruleId: r.meta.id, sinks: r.sinks ?? [], writeSinks: r.writeSinks, mask: maskForRule(r.meta.id) }));
-  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf }) : undefined;
+    .map((r) => ({ ruleId: r.meta.id, sinks: k ? [...(r.sinks ?? []), ...sinkSpecsFor(k, r.meta.id)] : r.sinks ?? [], writeSinks: r.writeSinks, mask: maskForRule(r.meta.id) }));
+  const extraModels = k ? extraModelsFor(file, k, maskForRule) : undefined;
+  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf, extraModels }) : undefined;
 
   walk(
     ast,

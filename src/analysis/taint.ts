@@ -228,11 +228,23 @@ interface FnInfo {
   returned: Node[];
 }
 
+/**
+ * Project-specific API knowledge (from the config file), consulted before the built-in models:
+ * `call` says what a call to a resolved callee does (its result is attacker data labelled
+ * `source`, or its arguments with sanitizer mask `sanitizes`); `moduleKey` canonicalises a module
+ * specifier written in this file (relative specs become root-relative) before sinks are matched.
+ */
+export interface ExtraModels {
+  call?(ref: { module: string; path: string[] }): { source?: string; sanitizes?: number } | undefined;
+  moduleKey?(spec: string): string;
+}
+
 export interface CollectorOptions {
   file: string;
   model: ModuleModel;
   taintRules: TaintRuleSpec[];
   locOf(node: Node): Location;
+  extraModels?: ExtraModels;
 }
 
 /** Fed by the engine's walk (enter/exit), then `finish()` evaluates and returns the file's facts. */
@@ -881,6 +893,12 @@ export class TaintCollector {
       return t;
     };
     const ref = this.mm.resolve(callee);
+    const extra = ref && this.o.extraModels?.call?.(ref);
+    if (extra?.source !== undefined) {
+      const e: Entry = { atom: { k: 's', desc: extra.source }, mask: 0, trace: [this.step(call, extra.source)] };
+      return new Map([[entryKey(e), e]]);
+    }
+    if (extra?.sanitizes) return withMask(argTaint(), extra.sanitizes);
     if (ref) {
       const p = apiPath(ref).join('.');
       if (ref.module === GLOBAL) {
@@ -947,9 +965,11 @@ export class TaintCollector {
       }
       if (!this.o.taintRules.length) continue;
       const ref = this.mm.resolve(call.callee);
+      const mk = this.o.extraModels?.moduleKey;
+      const sinkRef = ref && mk ? { ...ref, module: mk(ref.module) } : ref;
       for (const rule of this.o.taintRules) {
         for (const sink of rule.sinks) {
-          if (!sinkMatches(sink, ref, call)) continue;
+          if (!sinkMatches(sink, sinkRef, call)) continue;
           let which: number[] | 'all' | null = sink.args;
           if (sink.filter) which = sink.filter(call, helpers);
           if (which === null) continue;
