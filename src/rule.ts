@@ -54,8 +54,8 @@ export interface Finding extends Location {
   audit?: boolean;
   /** GitHub primaryLocationLineHash style fingerprint; filled in by the scan. */
   fingerprint?: string;
-  /** Set when an inline suppression matched. */
-  suppressed?: { reason?: string };
+  /** Set when an inline suppression (`kind` "inline") or the baseline ("baseline") matched. */
+  suppressed?: { reason?: string; kind?: 'inline' | 'baseline' };
 }
 
 export type DiagnosticKind =
@@ -67,7 +67,9 @@ export type DiagnosticKind =
   | 'minified'
   | 'too-deep'
   | 'timeout'
-  | 'internal';
+  | 'internal'
+  /** A `nodesec-ignore` comment that cannot be used (no or malformed rule id). */
+  | 'suppression';
 
 export interface Diagnostic {
   file: string;

@@ -13,6 +13,12 @@ import type { FileFacts } from './analysis/taint.js';
 import { isTestPath } from './engine.js';
 import { createResolver } from './analysis/resolve.js';
 import { TOOL } from './version.js';
+import type { ScanPhase } from './progress.js';
+import { hasMarker, parseSuppressions } from './suppress.js';
+import type { Suppression } from './suppress.js';
+import { applyBaseline, applySuppressions, UNUSED_SUPPRESSION_RULE } from './filter.js';
+import type { Baseline } from './baseline.js';
+import type { TaintKnowledge } from './knowledge.js';
 
 export interface ScanOptions {
   /** What the user typed; default ["."]. */
@@ -26,8 +32,22 @@ export interface ScanOptions {
   ignore?: string[];
   maxFileSize?: number;
   sarifCategory?: string;
-  /** Called with (done, total) as files are analysed. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called with (done, total, phase) as the scan goes: discovering, analysing (per file), linking. */
+  onProgress?: (done: number, total: number, phase: ScanPhase) => void;
+  /** Ignore globs (gitignore syntax) relative to `base` (the config file's folder), not to the root. */
+  configIgnore?: { base: string; globs: string[] };
+  /** Keep suppressed and baselined findings in `findings`, marked `suppressed` (default: left out). */
+  includeSuppressed?: boolean;
+  /** Report `nodesec-ignore` comments that suppress nothing as `unused-suppression` findings. */
+  reportUnusedIgnores?: boolean;
+  /** Every rule id that exists, enabled or not (default: the enabled rules). */
+  knownRuleIds?: string[];
+  /** Findings in the baseline are hidden (or marked, with includeSuppressed). */
+  baseline?: Baseline;
+  /** Severity of a rule's findings (config), applied to every non-audit finding of the rule. */
+  severityOverrides?: Record<string, Severity>;
+  /** The project's own sources, sinks and sanitizers (config). */
+  knowledge?: TaintKnowledge;
 }
 
 export class UsageError extends Error {}
@@ -44,11 +64,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const threatModel = opts.threatModel ?? 'app';
   const rules = opts.rules;
   const textRules = rules.filter((r) => r.checkText && r.wantsTextFile);
+  opts.onProgress?.(0, 0, 'discovering');
+  const ci = opts.configIgnore?.globs.length ? opts.configIgnore : undefined;
+  const ciAtRoot = ci && path.resolve(ci.base) === root;
   const discovery = await discoverFiles({
     root,
     paths,
     cwd,
-    ignore: opts.ignore ?? [],
+    ignore: ciAtRoot ? [...(opts.ignore ?? []), ...ci.globs] : opts.ignore ?? [],
     wantsTextFile: textRules.length ? (rel) => textRules.some((r) => r.wantsTextFile!(rel)) : undefined,
   });
   if (discovery.missing.length) throw new UsageError(`path does not exist: ${discovery.missing[0]}`);
@@ -61,8 +84,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let skipped = discovery.skipped.length;
   for (const s of discovery.skipped) diagnostics.push({ file: s.rel, kind: 'unreadable', message: s.reason });
 
-  const jsFiles = discovery.files.filter((f) => f.kind === 'js');
-  const textFiles = discovery.files.filter((f) => f.kind === 'text');
+  const configIgnored = ci && !ciAtRoot ? await configIgnoreFilter(ci, paths, cwd) : undefined;
+  const wanted = configIgnored ? discovery.files.filter((f) => !configIgnored(f.abs)) : discovery.files;
+  const jsFiles = wanted.filter((f) => f.kind === 'js');
+  const textFiles = wanted.filter((f) => f.kind === 'text');
+  const suppressions = new Map<string, Suppression[]>();
   const maxBytes = opts.maxFileSize ?? DEFAULT_MAX_BYTES;
   let parser: typeof import('./parse.js') | undefined;
   let engine: typeof import('./engine.js') | undefined;
@@ -82,14 +108,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engine = await import('./engine.js');
       await parser.loadParser();
     }
-    const parsed = parser.parseSource(read.text, f.rel);
+    // Comments only for files that contain a suppression marker: nothing to pay elsewhere.
+    const marked = hasMarker(read.text);
+    const parsed = parser.parseSource(read.text, f.rel, { comments: marked });
+    if (parsed.ok && marked) {
+      const s = parseSuppressions((parsed.ast as { comments?: any[] }).comments ?? []);
+      if (s.suppressions.length) suppressions.set(f.rel, s.suppressions);
+      for (const p of s.problems) diagnostics.push({ file: f.rel, kind: 'suppression', message: p.message, line: p.line, column: p.column });
+    }
     if (!parsed.ok) {
       diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
       skipped++;
       continue;
     }
     try {
-      const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel });
+      const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel, knowledge: opts.knowledge });
       findings.push(...res.findings);
       if (res.facts) facts.push(res.facts);
       for (const [id, pf] of Object.entries(res.projectFacts)) {
@@ -107,7 +140,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       });
       skipped++;
     }
-    opts.onProgress?.(done, total);
+    opts.onProgress?.(done, total, 'analysing');
   }
 
   for (const f of textFiles) {
@@ -132,10 +165,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         },
       });
     }
-    opts.onProgress?.(done, total);
+    opts.onProgress?.(done, total, 'analysing');
   }
 
   // Project link: flows across functions and files.
+  opts.onProgress?.(done, total, 'linking');
   if (facts.length) {
     const { link } = await import('./analysis/summaries.js');
     const byId = new Map(rules.map((r) => [r.meta.id, r]));
@@ -177,29 +211,63 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const minRank = severityRank(opts.severity ?? 'medium');
-  const kept = dedupe(findings).filter((f) => severityRank(f.severity) >= minRank);
-  const reported = addFingerprints(kept, root);
-  reported.sort(compareFindings);
+  // Filter: config severities, inline suppressions, --severity, baseline.
+  const enabledIds = new Set(rules.map((r) => r.meta.id));
+  const kept = applySuppressions(dedupe(findings), {
+    minSeverity: opts.severity ?? 'medium',
+    suppressions,
+    reportUnused: opts.reportUnusedIgnores,
+    enabledRuleIds: enabledIds,
+    knownRuleIds: new Set([...(opts.knownRuleIds ?? []), ...enabledIds]),
+    severityOverrides: opts.severityOverrides,
+  });
+  const fingerprinted = addFingerprints(kept, root);
+  fingerprinted.sort(compareFindings);
+  const all = applyBaseline(fingerprinted, opts.baseline, root);
+  const reported = opts.includeSuppressed ? all : all.filter((f) => !f.suppressed);
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
 
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 } as Record<Severity, number>;
-  for (const f of reported) bySeverity[f.severity]++;
+  let suppressedCount = 0;
+  for (const f of all) {
+    if (f.suppressed) suppressedCount++;
+    else bySeverity[f.severity]++;
+  }
+  const ruleMetas = rules.map((r) => r.meta);
+  if (opts.reportUnusedIgnores && !enabledIds.has(UNUSED_SUPPRESSION_RULE.id)) ruleMetas.push(UNUSED_SUPPRESSION_RULE);
   return {
     tool: TOOL,
     root,
     threatModel,
-    rules: rules.map((r) => r.meta),
+    rules: ruleMetas,
     findings: reported,
     diagnostics,
     stats: {
       filesScanned: scanned,
       filesSkipped: skipped,
       findingsBySeverity: bySeverity,
-      suppressed: 0,
+      suppressed: suppressedCount,
       durationMs: Math.round(performance.now() - started),
     },
     sarifCategory: opts.sarifCategory,
+  };
+}
+
+/**
+ * Config ignore globs written relative to a folder other than the scan root (a config file above
+ * the scanned folder): gitignore semantics on paths relative to that folder. A file named on the
+ * command line is always scanned.
+ */
+async function configIgnoreFilter(ci: { base: string; globs: string[] }, paths: string[], cwd: string): Promise<(abs: string) => boolean> {
+  const ignore = (await import('ignore')).default;
+  const ig = ignore().add(ci.globs);
+  const base = path.resolve(ci.base);
+  const explicit = new Set(paths.map((p) => path.resolve(cwd, p)));
+  return (abs) => {
+    if (explicit.has(abs)) return false;
+    const rel = path.relative(base, abs).split(path.sep).join('/');
+    if (!rel || rel.startsWith('../') || path.isAbsolute(rel)) return false;
+    return ig.ignores(rel);
   };
 }
 
