@@ -329,7 +329,7 @@ describe('json reporter', () => {
 
 describe('reporter registry', () => {
   it('maps format names to reporters', () => {
-    expect(Object.keys(reporters)).toEqual(['text', 'json', 'sarif']);
+    expect(Object.keys(reporters)).toEqual(['text', 'json', 'sarif', 'github']);
     expect(isReportFormat('sarif')).toBe(true);
     expect(isReportFormat('xml')).toBe(false);
     for (const r of Object.values(reporters)) expect(r(scan(), { color: false }).endsWith('\n')).toBe(true);

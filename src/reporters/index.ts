@@ -1,16 +1,18 @@
 /** The report formats, by name. Each reporter is a pure function ScanResult -> string. */
 import type { Reporter } from '../types.js';
+import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 
-export type ReportFormat = 'text' | 'json' | 'sarif';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'github'];
 
 export const reporters: Readonly<Record<ReportFormat, Reporter>> = {
   text: textReporter,
   json: jsonReporter,
   sarif: sarifReporter,
+  github: githubReporter,
 };
 
 export function isReportFormat(name: string): name is ReportFormat {
@@ -22,4 +24,5 @@ export type { JsonReport, JsonFinding, JsonDiagnostic, JsonTraceStep } from './j
 export { sarifReporter, SECURITY_SEVERITY, SARIF_LEVEL, SARIF_SCHEMA_URI } from './sarif.js';
 export type { SarifReporterOptions } from './sarif.js';
 export { textReporter, sanitizeForTerminal } from './text.js';
+export { githubReporter, escapeData, escapeProperty } from './github.js';
 export type { TextReporterOptions } from './text.js';

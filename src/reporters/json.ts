@@ -26,8 +26,9 @@
  *       ],
  *       "fingerprint": "4ea5f2b1c0d3e9a7:1", // always; GitHub primaryLocationLineHash, or null
  *       "snippet": "exec(`ping ${host}`)",   // always; the source line (<= 200 chars), or null
- *       "suppressed": null               // always; { "reason": string | null } when an inline
- *                                        // suppression matched and suppressed findings are shown
+ *       "suppressed": null               // always; { "reason": string | null, "kind": "inline" |
+ *                                        // "baseline" } when a nodesec-ignore comment or the
+ *                                        // baseline matched (only with --include-suppressed)
  *     }
  *   ],
  *   "diagnostics": [                     // files that could not be fully analysed
@@ -43,8 +44,8 @@
  * ```
  *
  * Diagnostic kinds: unreadable, binary, encoding, syntax, too-large, minified, too-deep, timeout,
- * internal. New optional keys may be added within schema version 1; existing keys never change
- * meaning or type.
+ * internal, suppression (a nodesec-ignore comment without a usable rule id). New optional keys
+ * may be added within schema version 1; existing keys never change meaning or type.
  */
 import type { Diagnostic, Severity, TraceStep } from '../rule.js';
 import type { ReporterOptions, ReportedFinding, ScanResult } from '../types.js';
@@ -81,11 +82,11 @@ Each finding:
 | \`trace\` | array | Always present, may be empty. The data-flow path from source to sink, one object per step with \`file\`, \`line\`, \`column\`, \`endLine\`, \`endColumn\` and \`label\` (what happens at that step, e.g. \`req.query.host (user input)\`). |
 | \`fingerprint\` | string or null | GitHub's \`primaryLocationLineHash\` of the finding's line (\`hex:n\`); stable across edits elsewhere in the file. |
 | \`snippet\` | string or null | The offending source line, at most 200 characters. |
-| \`suppressed\` | object or null | \`null\`, or \`{ "reason": string \\| null }\` when an inline suppression matched (only when suppressed findings are shown). |
+| \`suppressed\` | object or null | \`null\`, or \`{ "reason": string \\| null, "kind": "inline" \\| "baseline" }\` when a \`nodesec-ignore\` comment or the baseline matched (only with \`--include-suppressed\`). |
 
 Each diagnostic: \`{ file, kind, message }\` plus \`line\` and \`column\` when known. \`kind\` is one of
 \`unreadable\`, \`binary\`, \`encoding\`, \`syntax\`, \`too-large\`, \`minified\`, \`too-deep\`, \`timeout\`,
-\`internal\`.
+\`internal\`, \`suppression\` (a \`nodesec-ignore\` comment without a usable rule id).
 
 \`\`\`json
 {
@@ -148,7 +149,7 @@ export interface JsonFinding {
   trace: JsonTraceStep[];
   fingerprint: string | null;
   snippet: string | null;
-  suppressed: { reason: string | null } | null;
+  suppressed: { reason: string | null; kind?: 'inline' | 'baseline' } | null;
 }
 
 export interface JsonDiagnostic {
@@ -199,7 +200,7 @@ function finding(f: ReportedFinding): JsonFinding {
     trace: (f.trace ?? []).map(step),
     fingerprint: f.fingerprint ?? null,
     snippet: f.snippet ?? null,
-    suppressed: f.suppressed ? { reason: f.suppressed.reason ?? null } : null,
+    suppressed: f.suppressed ? { reason: f.suppressed.reason ?? null, ...(f.suppressed.kind ? { kind: f.suppressed.kind } : {}) } : null,
   };
 }
 

@@ -8,8 +8,9 @@
  * - Locations are URIs relative to `%SRCROOT%` (the scan root), posix, percent-encoded. No absolute
  *   path appears unless `absolutePaths: true` is passed, which adds `run.originalUriBaseIds`.
  * - Taint traces become `codeFlows[0].threadFlows[0].locations`.
- * - Inline-suppressed findings are left out: GitHub ignores SARIF suppressions and would show
- *   them as open alerts.
+ * - Suppressed findings (inline or baseline) are left out: GitHub ignores SARIF suppressions and
+ *   would show them as open alerts. With `includeSuppressed` (the CLI's --include-suppressed) they
+ *   are emitted with `suppressions` (`inSource` or `external`, with the reason as justification).
  * - Diagnostics become tool execution notifications of `run.invocations[0]`.
  * - Deterministic: no timestamps, stable order, 2-space JSON with a trailing newline.
  */
@@ -34,6 +35,8 @@ export interface SarifReporterOptions extends ReporterOptions {
    * absolute paths make the file machine-dependent.
    */
   absolutePaths?: boolean;
+  /** Emit suppressed findings with SARIF `suppressions` instead of leaving them out. */
+  includeSuppressed?: boolean;
 }
 
 /** GitHub's bucket for each severity: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, < 4 low. */
@@ -155,6 +158,11 @@ function sarifResult(
     r.codeFlows = [{ threadFlows: [{ locations: f.trace.map((s) => threadFlowLocation(root, s)) }] }];
   }
   if (f.audit) r.properties = { audit: true, tags: ['audit'] };
+  if (f.suppressed) {
+    const s: Sarif.Suppression = { kind: f.suppressed.kind === 'baseline' ? 'external' : 'inSource' };
+    if (f.suppressed.reason) s.justification = f.suppressed.reason;
+    r.suppressions = [s];
+  }
   return r as Sarif.Result;
 }
 
@@ -204,7 +212,7 @@ function buildSarifLog(result: ScanResult, options?: Partial<SarifReporterOption
     run.originalUriBaseIds = { [SRCROOT]: { uri: fileUriOfDirectory(result.root) } };
   }
   run.results = sortFindings(result.findings)
-    .filter((f) => !f.suppressed)
+    .filter((f) => !f.suppressed || options?.includeSuppressed === true)
     .map((f) => sarifResult(result.root, f, ruleIndex));
   run.columnKind = 'utf16CodeUnits';
 

@@ -141,7 +141,7 @@ export function textReporter(result: ScanResult, options: TextReporterOptions): 
   const s = result.stats;
   const counts = SEVERITY_ORDER.map((sev) => ({ sev, n: s.findingsBySeverity?.[sev] ?? 0 }));
   const total = counts.reduce((a, b) => a + b.n, 0);
-  if (total === 0 && findings.length === 0) {
+  if (total === 0 && findings.every((f) => f.suppressed)) {
     lines.push(c.green('No findings.'));
   } else {
     const n = total || findings.length;

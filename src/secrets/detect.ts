@@ -130,14 +130,28 @@ export function findProviderSecrets(text: string): SecretMatch[] {
 }
 
 function dedupe(found: { m: SecretMatch; rank: number }[]): SecretMatch[] {
-  // Prefer earlier table entries (more specific), then longer matches.
-  found.sort((a, b) => a.rank - b.rank || b.m.length - a.m.length);
+  // Cluster overlapping candidates (sorted by offset, so this is linear in the number of
+  // candidates); inside a cluster prefer earlier table entries (more specific), then longer matches.
+  found.sort((a, b) => a.m.index - b.m.index);
   const kept: SecretMatch[] = [];
-  for (const { m } of found) {
-    if (kept.some((k) => m.index < k.index + k.length && k.index < m.index + m.length)) continue;
-    kept.push(m);
+  let i = 0;
+  while (i < found.length) {
+    let end = found[i]!.m.index + found[i]!.m.length;
+    let j = i + 1;
+    while (j < found.length && found[j]!.m.index < end) {
+      end = Math.max(end, found[j]!.m.index + found[j]!.m.length);
+      j++;
+    }
+    const cluster = found.slice(i, j).sort((a, b) => a.rank - b.rank || b.m.length - a.m.length);
+    const chosen: SecretMatch[] = [];
+    for (const { m } of cluster) {
+      if (chosen.some((k) => m.index < k.index + k.length && k.index < m.index + m.length)) continue;
+      chosen.push(m);
+    }
+    kept.push(...chosen.sort((a, b) => a.index - b.index));
+    i = j;
   }
-  return kept.sort((a, b) => a.index - b.index);
+  return kept;
 }
 
 const namedCache = new Map<string, { name: RegExp; value: RegExp }>();
@@ -426,18 +440,19 @@ export function looksLikeSecretValue(name: string, value: string): boolean {
   if (!kind) return false;
   const raw = value.trim();
   if (raw.length === 0 || raw.length > MAX_NAMED_LENGTH) return false;
-  const { value: v, basic } = stripAuthScheme(raw);
-  if (isPlaceholder(v) || isPlaceholder(raw) || hardNegative(v)) return false;
-  const nameWords = splitName(name).join('');
-  if (v.toLowerCase().replace(/[^a-z0-9]/g, '') === nameWords) return false;
+  const { value: v, basic, offset } = stripAuthScheme(raw);
+  // Shape first (cheap), then the placeholder and hard-negative filters.
   const pw = basic || kind === 'auth' ? basicPassword(v) : undefined;
-  if (pw !== undefined) return !isPlaceholder(pw) && passwordLike(pw);
-  if (kind === 'password') return passwordLike(v);
-  if (kind === 'auth' && /^[^:\s]{1,100}:[^:\s]{1,200}$/.test(v)) {
-    const p = v.slice(v.indexOf(':') + 1);
-    return !isPlaceholder(p) && passwordLike(p);
-  }
-  return tokenLike(v);
+  let candidate: string;
+  if (pw !== undefined) candidate = pw;
+  else if (kind === 'auth' && /^[^:\s]{1,100}:[^:\s]{1,200}$/.test(v)) candidate = v.slice(v.indexOf(':') + 1);
+  else candidate = v;
+  const shapeOk = candidate !== v || kind === 'password' ? passwordLike(candidate) : tokenLike(candidate);
+  if (!shapeOk) return false;
+  if (candidate !== v && isPlaceholder(candidate)) return false;
+  if (isPlaceholder(v) || (offset > 0 && isPlaceholder(raw)) || hardNegative(v)) return false;
+  const nameWords = splitName(name).join('');
+  return v.toLowerCase().replace(/[^a-z0-9]/g, '') !== nameWords;
 }
 
 /** Named (generic) match for one value, or undefined. */
@@ -667,11 +682,19 @@ export function scanConfigText(relPath: string, text: string): SecretHit[] {
   const format = formatOf(relPath);
   const pairs =
     format === 'json' ? jsonPairs(text) : format === 'yaml' ? yamlPairs(text, lineStarts) : envPairs(text, lineStarts, format === 'npmrc');
-  const overlaps = (index: number, length: number) =>
-    matches.some((m) => index < m.index + m.length && m.index < index + length);
+  // Pairs come in file order and provider matches are sorted: one sweep finds overlaps.
+  const provider = matches.slice();
+  let p = 0;
+  const overlapsProvider = (index: number, length: number) => {
+    while (p < provider.length && provider[p]!.index + provider[p]!.length <= index) p++;
+    for (let q = p; q < provider.length && provider[q]!.index < index + length; q++) {
+      if (index < provider[q]!.index + provider[q]!.length) return true;
+    }
+    return false;
+  };
   for (const { name, value, offset } of pairs) {
     if (value.length === 0 || value.length > MAX_NAMED_LENGTH) continue;
-    if (overlaps(offset, value.length)) continue;
+    if (overlapsProvider(offset, value.length)) continue;
     // Provider formats inside the value were found by the whole-text pass; add name-based ones.
     const named = matchNamedProvider(name, value) ?? namedMatch(name, value);
     if (!named) continue;

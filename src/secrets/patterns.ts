@@ -1118,6 +1118,19 @@ export const PROVIDER_PATTERNS: ProviderPattern[] = [
     minEntropy: 0,
   },
   {
+    id: 'url-query-secret',
+    provider: 'HTTP',
+    label: 'credential in URL query string',
+    severity: 'medium',
+    keywords: ['key=', 'token=', 'secret=', 'password='],
+    regex: rx(
+      `[?&](?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|api[_-]?secret|private[_-]?token|token|secret|password|key)=([A-Za-z0-9_.~%-]{16,200})(?![A-Za-z0-9_.~%-])`,
+      'i',
+    ),
+    validate: ({ secret }) =>
+      charClassCount(secret) >= 2 && /[0-9]/.test(secret) && !/%7B|%24|%3C/i.test(secret) && shannonEntropy(secret) >= 3.5,
+  },
+  {
     id: 'http-basic-auth-url',
     provider: 'HTTP',
     label: 'password in URL',

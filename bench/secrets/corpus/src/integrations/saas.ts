@@ -1,0 +1,18 @@
+const dbx = new Dropbox({ accessToken: 'sl.WE0yOme4nDA023VNN175I2SJwKfSKnhYn3Wmj2xO90FZ7HtrKYKm3kfaXwfSGTBSY3q4Rfkx23tkmGFiP5eI0LTRZ1unJkxxx8lYP18AQEqXPGhf_ziiiWwTLbdJQqyH-EBhTnQmkk' });
+const OKTA_API_TOKEN = '00XY_hwqe9v5nI-sn7O5OwUNRO2Tonx0G7R2MUqg01';
+const oktaHeaders = { Authorization: 'SSWS 00Fs5qmOaJRplgS6Y91Kv7CwedjlNJoUnUE4bdYFl_' };
+const jira = new Version3Client({ host: 'https://acme.atlassian.net', authentication: { basic: { email: 'ops@acme.dev', apiToken: 'ATATT3xFfGF0ClhEzG2IabirnsL41Qnik0qmrnu9DLADhQj3cpfw71HdffuXyQ8OYHRWYzErSegEt6Ohko5RfmVHb7cXjoHP-W68v0-L5uOglQc842YzV4lETdL_I04cm9xdcws0eeUqbMuu43_Bw9niwEEonafcDNUzN6dOLe_9QgvRssmJf7H=40D825FB' } } });
+const JIRA_API_TOKEN = 'kkDVxI71IYFtpcPUeXOdiK4u';
+const bitbucketAppPassword = 'ATBBHrx6HjhlIBVMUqbT8pIV6jXWG4GBIkv6';
+const linear = new LinearClient({ apiKey: 'lin_api_rpMwLw9LLPa1ardcQzvfQ7VmiZPiBVqgfGSCCFgK' });
+const notion = new NotionClient({ auth: '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' });
+const FIGMA_TOKEN = 'figd_1zlP_gWWkHpdRTgwLWLxPTx__MH9AEEVaY6bIvCw';
+const postmanKey = 'PMAK-0aaeddcd4bfad577761af07f-89384e34dc53a5d66e098dc52ebf0b5b89';
+const contentfulManagementToken = 'CFPAT-Eo_CY8Qm2knQDjJKsmMV_bOgsH5esC-hMk8yX07RIHC';
+const fbPageToken = 'EAAGYV850FhSKKEzT3pT6xHO9HamUJmfQmKHjL1HP1u1dzZHkY7DUG64uaHa1ioyWaUKKN6rN3Y9RVFr4bgryqF6wn6N7FYfuZqUHJ0dvF7elfwBCdsSkzuk6rPHtlkfrmULKuTHBLpttjbWySIm4qDgegJNjclSMLIbS7sUHU5F1dpKngov3x0O';
+const TWITTER_BEARER_TOKEN = 'AAAAAAAAAAAAAAAAAAAAAWhf4pU4e8u8XxVlC5yqU%3DeGRkoiqzrOST8KdjH0qDD0R2dgG0JvYzCxv2rv6TIDXFbhWtW2';
+const mapboxSecret = 'sk.eyJ1Ijoi-aoac8230rWCO5BuHgQtd5MfUJd-JFXvzHsMngRxyDnOB0g8DyqbBOaIuvG5.5joZDOmgeVIvr5-bY1b7Rd';
+const mapboxPublic = 'pk.eyJ1IjoirAD0-UjC-ROohlW4IlRhlj1PRhp7_MNhTmV5e817Giw2h4QACG9YhrSxbKNf.UKhnECUiqWO4YuL2P_ZqUm';
+const oktaIssuer = 'https://acme.okta.com/oauth2/default';
+const notionDatabaseId = 'c18bde16d35f2ff6ef6409a9a7c8ee62';
+const jiraProjectKey = 'OPS';
