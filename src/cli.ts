@@ -1,13 +1,16 @@
 /**
- * The command line: `nodesec scan [paths...]`, `nodesec rules`. Flags -> options, picks the
- * reporter, sets the exit code: 0 nothing at or above --fail-on, 1 findings at or above it,
- * 2 usage, config or internal error (one line on stderr, no stack trace).
+ * The command line: `nodesec scan [paths...]`, `nodesec rules`. Config file + flags -> options
+ * (flags win), plugins, baseline, picks the reporter, sets the exit code: 0 nothing at or above
+ * --fail-on, 1 findings at or above it, 2 usage, config or internal error (one line on stderr, no
+ * stack trace).
  */
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Rule, Severity, ThreatModel } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import { TOOL } from './version.js';
+import type { LoadedConfig } from './config.js';
+import type { Progress } from './progress.js';
 
 const moduleApi = (globalThis as any).process?.versions && (await import('node:module'));
 try {
@@ -16,16 +19,12 @@ try {
   /* older Node: no compile cache */
 }
 
+let progress: Progress | undefined;
+
 function fail(message: string): never {
+  progress?.stop();
   process.stderr.write(`nodesec: ${message}\n`);
   process.exit(2);
-}
-
-function choice<T extends string>(name: string, allowed: readonly T[]) {
-  return (v: string): T => {
-    if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
-    return v as T;
-  };
 }
 
 function positiveInt(v: string): number {
@@ -39,13 +38,61 @@ async function loadRules(): Promise<Rule[]> {
   return rules;
 }
 
-function selectRules(all: Rule[], only?: string[], disable?: string[]): Rule[] {
+/** Known errors of the config, plugin and baseline modules become one-line exit-2 messages. */
+async function guarded<T>(f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e: any) {
+    const name = e?.constructor?.name;
+    if (name === 'ConfigError' || name === 'PluginError' || name === 'BaselineError' || name === 'UsageError') fail(e.message);
+    throw e;
+  }
+}
+
+/** The config (--config, or found from `root` upward), the built-in and plugin rules, all validated. */
+async function loadSetup(configFlag: string | undefined, root: string): Promise<{ config?: LoadedConfig; all: Rule[]; builtins: Rule[] }> {
+  const { findConfig, loadConfigFile, checkRuleReferences } = await import('./config.js');
+  const config = await guarded(() => (configFlag ? loadConfigFile(configFlag) : findConfig(root)));
+  const builtins = await loadRules();
+  let all = builtins;
+  if (config?.config.plugins?.length) {
+    const { loadPlugins } = await import('./plugins.js');
+    const plugins = await guarded(() => loadPlugins(config.config.plugins!, config.dir, builtins, config.name));
+    all = [...builtins, ...plugins.flatMap((p) => p.rules)];
+  }
+  if (config) {
+    const c = config.config;
+    const isTaint = (r: Rule) => !!(r.sinks?.length || r.writeSinks?.length);
+    let sanitizable: string[] = [];
+    if (c.sanitizers?.length) {
+      const { maskForRule } = await import('./engine.js');
+      sanitizable = all.filter((r) => isTaint(r) && maskForRule(r.meta.id) !== 0).map((r) => r.meta.id);
+    }
+    await guarded(() =>
+      checkRuleReferences(config, { all: all.map((r) => r.meta.id), taint: all.filter(isTaint).map((r) => r.meta.id), sanitizable }),
+    );
+  }
+  return { config, all, builtins };
+}
+
+function selectRules(all: Rule[], only: string[] | undefined, disable: string[] | undefined, config: LoadedConfig | undefined): Rule[] {
   const ids = new Set(all.map((r) => r.meta.id));
   const split = (l?: string[]) => (l ?? []).flatMap((x) => x.split(',')).map((s) => s.trim()).filter(Boolean);
   const want = split(only);
   const off = split(disable);
   for (const id of [...want, ...off]) if (!ids.has(id)) fail(`unknown rule "${id}" (run \`nodesec rules\` to list them)`);
-  return all.filter((r) => (want.length === 0 || want.includes(r.meta.id)) && !off.includes(r.meta.id));
+  const settings = config?.config.rules ?? {};
+  return all
+    .filter((r) => {
+      const id = r.meta.id;
+      if (off.includes(id)) return false;
+      if (want.length) return want.includes(id); // --rule overrides the config's on/off
+      return settings[id]?.enabled !== false;
+    })
+    .map((r) => {
+      const sev = settings[r.meta.id]?.severity;
+      return sev && sev !== r.meta.severity ? { ...r, meta: { ...r.meta, severity: sev } } : r;
+    });
 }
 
 const program = new Command();
@@ -60,12 +107,16 @@ program
     outputError: (s, write) => write(`nodesec: ${s.replace(/^error: /, '')}`),
   });
 
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
 program
   .command('scan')
   .description('scan files and folders (default: the current folder)')
   .argument('[paths...]', 'files or folders to scan', [])
-  .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
+  .addOption(new Option('-f, --format <format>', 'report format (github: workflow-command annotations)').choices([...FORMATS]).default('text'))
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  .option('-c, --config <file>', 'config file (default: nodesec.config.json, .nodesecrc.json or package.json "nodesec", from the scanned folder upward)')
   .addOption(
     new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('high'),
   )
@@ -79,31 +130,86 @@ program
   .option('--disable <ids...>', 'do not run these rules')
   .option('--ignore <globs...>', 'extra paths to skip (gitignore syntax)')
   .option('--max-file-size <bytes>', 'skip files larger than this (default 2 MiB)', positiveInt)
+  .option('--baseline <file>', 'report only findings that are not in this baseline file')
+  .option('--write-baseline <file>', "record this scan's findings as the baseline (exits 0)")
+  .option('--include-suppressed', 'also show findings hidden by nodesec-ignore comments or the baseline, marked as suppressed')
+  .option('--report-unused-ignores', 'report nodesec-ignore comments that suppress nothing (rule unused-suppression, severity low)')
   .option('--sarif-category <name>', 'SARIF automationDetails category (one per scanned root in a monorepo)')
   .option('--no-color', 'no colours (also NO_COLOR, and whenever stdout is not a terminal)')
   .option('-q, --quiet', 'print findings only: no summary, no diagnostics, no progress')
-  .action(async (paths: string[], o: any) => {
-    const rules = selectRules(await loadRules(), o.rule, o.disable);
-    const { scan, UsageError, severityRank } = await import('./scan.js');
-    const { reporters } = await import('./reporters/index.js');
-    let result;
-    try {
-      result = await scan({
+  .action(async (paths: string[], o: any, cmd: Command) => {
+    if (!o.quiet) {
+      const { createProgress } = await import('./progress.js');
+      progress = createProgress(process.stderr);
+    }
+    const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+    const { commonRoot } = await import('./files.js');
+    const root = commonRoot(paths.length ? paths : ['.'], process.cwd());
+    const { config, all } = await loadSetup(o.config, root);
+    const c = config?.config ?? {};
+    const rules = selectRules(all, o.rule, o.disable, config);
+    const severityOverrides: Record<string, Severity> = {};
+    for (const r of rules) {
+      const s = c.rules?.[r.meta.id]?.severity;
+      if (s) severityOverrides[r.meta.id] = s;
+    }
+    const threatModel = (fromCli('threatModel') ? o.threatModel : c.threatModel ?? o.threatModel) as ThreatModel;
+    const severity = (fromCli('severity') ? o.severity : c.severity ?? o.severity) as Severity;
+    const failOn = (fromCli('failOn') ? o.failOn : c.failOn ?? o.failOn) as Severity | 'none';
+    const format = o.format as Format;
+
+    const { scan, severityRank } = await import('./scan.js');
+    const { knowledgeFromConfig } = await import('./knowledge.js');
+    let baseline: import('./baseline.js').Baseline | undefined;
+    if (o.baseline) {
+      const { Baseline } = await import('./baseline.js');
+      baseline = await guarded(() => Baseline.load(o.baseline));
+    }
+    let result = await guarded(() =>
+      scan({
         paths,
         rules,
-        threatModel: o.threatModel as ThreatModel,
-        severity: o.severity as Severity,
+        threatModel,
+        severity,
         ignore: o.ignore,
+        configIgnore: config && c.ignore?.length ? { base: config.dir, globs: c.ignore } : undefined,
         maxFileSize: o.maxFileSize,
         sarifCategory: o.sarifCategory,
-      });
-    } catch (e) {
-      if (e instanceof UsageError) fail(e.message);
-      throw e;
+        includeSuppressed: !!o.includeSuppressed || !!o.writeBaseline,
+        reportUnusedIgnores: !!o.reportUnusedIgnores,
+        knownRuleIds: all.map((r) => r.meta.id),
+        baseline,
+        severityOverrides,
+        knowledge: config ? knowledgeFromConfig(c, config.dir, root) : undefined,
+        onProgress: (done, total, phase) => progress?.update(phase, done, total),
+      }),
+    );
+
+    if (o.writeBaseline) {
+      const { writeBaseline } = await import('./baseline.js');
+      // Today's findings, including those already in the --baseline; not inline-suppressed ones.
+      const accepted = result.findings.filter((f) => !f.suppressed || f.suppressed.kind === 'baseline');
+      const n = await guarded(() => writeBaseline(o.writeBaseline, accepted, result.root));
+      if (!o.quiet) {
+        progress?.stop();
+        process.stderr.write(`nodesec: wrote ${n} finding${n === 1 ? '' : 's'} to ${o.writeBaseline}\n`);
+      }
+      if (!o.includeSuppressed) result = { ...result, findings: result.findings.filter((f) => !f.suppressed) };
     }
-    const color = !o.output && o.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY && o.format === 'text';
-    if (o.quiet && o.format === 'text') result = { ...result, diagnostics: [], quiet: true } as typeof result;
-    const out = reporters[o.format as 'text' | 'json' | 'sarif'](result, { color });
+
+    progress?.update('reporting');
+    const { reporters } = await import('./reporters/index.js');
+    if (format === 'sarif' || format === 'github') {
+      // GitHub places results by paths relative to the repository root.
+      const { gitWorkTreeTop, rebaseResult } = await import('./rebase.js');
+      const top = gitWorkTreeTop(result.root);
+      if (top && top !== result.root) result = rebaseResult(result, top);
+    }
+    const color = !o.output && o.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY && format === 'text';
+    if (o.quiet && format === 'text') result = { ...result, diagnostics: [], quiet: true } as typeof result;
+    const reporterOptions = { color, includeSuppressed: !!o.includeSuppressed };
+    const out = reporters[format](result, reporterOptions);
+    progress?.stop();
     if (o.output) {
       try {
         writeFileSync(o.output, out);
@@ -111,23 +217,28 @@ program
         fail(`cannot write ${o.output}: ${e.code ?? e.message}`);
       }
     } else process.stdout.write(out);
-    const failOn = o.failOn as Severity | 'none';
-    const failing = failOn === 'none' ? 0 : result.findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn)).length;
+    const failing =
+      failOn === 'none' || o.writeBaseline
+        ? 0
+        : result.findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn)).length;
     process.exitCode = failing ? 1 : 0;
   });
 
 program
   .command('rules')
-  .description('list every rule with id, severity, precision, CWE and description')
+  .description('list every rule (built-in and from plugins) with id, severity, precision, CWE and description')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-  .action(async (o: { format: 'text' | 'json' | 'markdown' }) => {
+  .option('-c, --config <file>', 'config file whose plugins to include (default: found from the current folder upward)')
+  .action(async (o: { format: 'text' | 'json' | 'markdown'; config?: string }) => {
     const { formatRules } = await import('./rules-list.js');
-    process.stdout.write(formatRules((await loadRules()).map((r) => r.meta), o.format));
+    const { all } = await loadSetup(o.config, process.cwd());
+    process.stdout.write(formatRules(all.map((r) => r.meta), o.format));
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
+  progress?.stop();
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
     process.exit(2);
