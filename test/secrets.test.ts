@@ -216,6 +216,8 @@ describe('provider patterns', () => {
       'redis://localhost:6379',
       `https://${r(HEX, 32)}@o123456.ingest.sentry.io/1234567`,
       'https://api.acme.dev/v1?api_key={API_KEY}',
+      'x:/resource?key=value%23still-query#first',
+      'https://acme.dev/search?token=abcdefghijklmnop',
       'integrity: sha512-' + Buffer.from(r(B62, 64)).toString('base64'),
       `commit ${r(HEX, 40)}`,
       uuid(),
@@ -247,7 +249,8 @@ describe('secret names', () => {
     'apiKeyHeader', 'secretsManagerArn', 'passwordResetUrl', 'token_endpoint', 'tokenizer', 'bypass', 'compass',
     'passport', 'key', 'cacheKey', 'primaryKey', 'isPassword', 'showPassword', 'getToken', 'confirmPassword',
     'forgotPassword', 'passwordRegex', 'secretLength', 'keyId', 'TOKEN_TTL', 'token_audience', 'secret_name',
-    'privateKeyPath', 'PASSWORD_MIN_LENGTH', 'apiVersion', 'author', 'monkey',
+    'privateKeyPath', 'PASSWORD_MIN_LENGTH', 'apiVersion', 'author', 'monkey', 'nextLastSignificantToken',
+    'currentToken', 'publicApiKey', '//a.com/?Token=Value', 'headers["x-api-key"]',
   ])('%s is not secret-ish', (name) => {
     expect(isLikelySecretName(name)).toBe(false);
   });
@@ -320,6 +323,9 @@ describe('looksLikeSecretValue', () => {
     ['token', '12345678901234'],
     ['secret', r('x', 1).repeat(30)],
     ['password', 'Passw0rd!'],
+    ['token', '?NonExpressionParenEnd'],
+    ['secret', 'ParseErrorUnexpectedToken'],
+    ['password', 'пароль-Пароль1'],
   ])('%s = %s is not a secret', (name, value) => {
     expect(looksLikeSecretValue(name, value)).toBe(false);
   });

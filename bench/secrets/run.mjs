@@ -143,7 +143,9 @@ function nameFor(node, parents) {
         // headers.set('x-api-key', '...'), res.setHeader('Authorization', '...')
         const idx = p.arguments.indexOf(child);
         const first = p.arguments[0];
-        if (idx === 1 && first?.type === 'Literal' && typeof first.value === 'string') return first.value;
+        if (idx === 1 && first?.type === 'Literal' && typeof first.value === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,60}$/.test(first.value)) {
+          return first.value;
+        }
         return fallback;
       }
       case 'LogicalExpression':
@@ -321,8 +323,13 @@ if (args.has('--json')) {
   process.exit(0);
 }
 
-const providers = new Set(positives.map((p) => p.what));
-console.log(`corpus: ${scanned.length} scanned files (${allFiles.length} in corpus), ${positives.length} labelled positives across ${providers.size} patterns, ${negatives.length} labelled hard negatives`);
+const patternIds = new Set(positives.map((p) => p.what).filter((w) => w !== 'named'));
+const namedCount = positives.filter((p) => p.what === 'named').length;
+console.log(
+  `corpus: ${scanned.length} scanned files (${allFiles.length} in corpus), ${positives.length} labelled positives ` +
+    `(${positives.length - namedCount} provider-format over ${patternIds.size} pattern ids, ${namedCount} name-based), ` +
+    `${negatives.length} labelled hard negatives`,
+);
 console.log('');
 console.log('tool                         TP    FP    FN   precision   recall');
 const row = (name, r) =>

@@ -200,6 +200,12 @@ const NEGATIVE_BEFORE = new Set([
   'policy', 'strength', 'rule', 'rules', 'match', 'verify', 'validate', 'validation', 'bypass', 'no',
   'without', 'masked', 'mask', 'fake', 'dummy', 'mock', 'sample', 'example', 'test', 'default',
 ]);
+/** Words anywhere before the secret word that make it a parser, paging or public value: nextLastSignificantToken, publicApiKey. */
+const NEGATIVE_ANYWHERE_BEFORE = new Set([
+  'next', 'prev', 'previous', 'last', 'current', 'lookahead', 'peek', 'significant', 'expected', 'unexpected',
+  'page', 'pagination', 'cursor', 'continuation', 'csrf', 'xsrf', 'public', 'publishable', 'pub', 'sync',
+  'idempotency', 'cancellation',
+]);
 /** First words of function-like or flag-like names: isPassword, showToken, getApiKey. */
 const NEGATIVE_FIRST = new Set([
   'is', 'has', 'show', 'hide', 'use', 'should', 'enable', 'disable', 'enabled', 'require', 'required', 'allow',
@@ -254,6 +260,8 @@ function compoundNegative(word: string, heads: string[]): boolean {
 
 /** What kind of secret a name announces, or undefined when it is not secret-ish. */
 export function secretNameKind(name: string): SecretNameKind | undefined {
+  // Names are identifiers, keys or header names; URLs, queries and code are not.
+  if (/[=?&#%"'`<>(){};,]/.test(name)) return undefined;
   const words = splitName(name);
   if (words.length === 0 || words.length > 12) return undefined;
   if (NEGATIVE_FIRST.has(words[0]!) && words.length > 1) return undefined;
@@ -264,7 +272,7 @@ export function secretNameKind(name: string): SecretNameKind | undefined {
       if (!ALLOWED_AFTER.has(after) && !/^(?:v?[0-9]{1,3})$/.test(after)) return undefined;
     }
     if (i > 0 && NEGATIVE_BEFORE.has(words[i - 1]!)) return undefined;
-    if (words.some((w) => w === 'public' || w === 'publishable')) return undefined;
+    if (words.slice(0, i).some((w) => NEGATIVE_ANYWHERE_BEFORE.has(w))) return undefined;
     return kind;
   }
   return undefined;
@@ -389,16 +397,27 @@ function identifierLike(v: string): boolean {
   return !(ratio >= 0.25 && ratio <= 0.75 && shannonEntropy(v) >= 3.8);
 }
 
-/** auth_token_v2, my-app-secret-1: every part a word or a small number. */
+/**
+ * auth_token_v2, my-app-secret-1, ?NonExpressionParenEnd: every part a word or a small number.
+ * Without digits, camelCase / PascalCase words count as parts too.
+ */
 function wordy(v: string): boolean {
   const parts = v.split(/[_.:/\s-]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return true;
-  return parts.every((p) => /^(?:\p{Ll}{2,20}|\p{Lu}\p{Ll}{1,19}|\p{Lu}{2,20}|[0-9]{1,4}|v[0-9]{1,3})$/u.test(p));
+  if (parts.every((p) => /^(?:\p{Ll}{2,20}|\p{Lu}\p{Ll}{1,19}|\p{Lu}{2,20}|[0-9]{1,4}|v[0-9]{1,3})$/u.test(p))) return true;
+  if (/[0-9]/.test(v)) return false;
+  const camel = v
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu}+)(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .split(/[^\p{L}]+/u)
+    .filter((p) => p.length > 0);
+  return camel.length > 0 && camel.every((p) => /^(?:\p{Lu}?\p{Ll}{2,20}|\p{Lu}{2,6})$/u.test(p));
 }
 
 function passwordLike(v: string): boolean {
   if (v.length < 6 || v.length > 200) return false;
-  if (/\s/.test(v)) return false;
+  if (!/^[\x21-\x7e]+$/.test(v)) return false; // whitespace, control or non-ASCII: text, not a credential
   if (identifierLike(v)) return false;
   const hasDigitOrSymbol = /[^A-Za-z]/.test(v);
   if (hasDigitOrSymbol && charClassCount(v) >= 2) return true;
@@ -406,7 +425,7 @@ function passwordLike(v: string): boolean {
 }
 
 function tokenLike(v: string): boolean {
-  if (v.length < 10 || /\s/.test(v)) return false;
+  if (v.length < 10 || !/^[\x21-\x7e]+$/.test(v)) return false;
   if (identifierLike(v) || wordy(v)) return false;
   const h = shannonEntropy(v);
   if (/^[0-9a-f]+$/i.test(v)) return v.length >= 16 && h >= 3;

@@ -1127,8 +1127,11 @@ export const PROVIDER_PATTERNS: ProviderPattern[] = [
       `[?&](?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|api[_-]?secret|private[_-]?token|token|secret|password|key)=([A-Za-z0-9_.~%-]{16,200})(?![A-Za-z0-9_.~%-])`,
       'i',
     ),
+    // A random run: 12+ alphanumerics with digits and letters (not "value%23still-query").
     validate: ({ secret }) =>
-      charClassCount(secret) >= 2 && /[0-9]/.test(secret) && !/%7B|%24|%3C/i.test(secret) && shannonEntropy(secret) >= 3.5,
+      /[A-Za-z0-9]{12}/.test(secret) &&
+      (secret.match(/[A-Za-z0-9]{12,200}/g) ?? []).some((run) => /[0-9]/.test(run) && /[A-Za-z]/.test(run)) &&
+      shannonEntropy(secret) >= 3.5,
   },
   {
     id: 'http-basic-auth-url',
