@@ -5,6 +5,7 @@
  *
  *   npx tsc -p tsconfig.json            # builds dist/ (run.mjs does it when dist is stale)
  *   node bench/secrets/run.mjs [--json] [--verbose] [--no-secretlint]
+ *   node bench/secrets/run.mjs --survey node_modules   # unlabelled false-positive survey of real code
  *
  * secretlint is installed outside the project's dependencies:
  *   npm install --prefix bench/.cache/secretlint secretlint @secretlint/secretlint-rule-preset-recommend
@@ -31,7 +32,8 @@ const DIST = join(ROOT, 'dist', 'src', 'secrets', 'detect.js');
 const SECRETLINT_DIR = join(ROOT, 'bench', '.cache', 'secretlint');
 const SECRETLINT_BIN = join(SECRETLINT_DIR, 'node_modules', '.bin', 'secretlint');
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const verbose = args.has('--verbose');
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +220,38 @@ function scanJs(file, text) {
   return hits;
 }
 
+/**
+ * --survey DIR...: no labels; scan real code (e.g. node_modules) and list every hit. Real
+ * dependencies hold next to no live secrets, so this estimates false positives out of sample.
+ */
+function survey(dirs) {
+  let files = 0;
+  let count = 0;
+  const visitDir = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        visitDir(p);
+        continue;
+      }
+      if (!e.isFile() || statSync(p).size > 500_000 || e.name.endsWith('.d.ts')) continue;
+      const rel = relative(dir, p).split('\\').join('/');
+      const js = /\.(?:[cm]?js|[cm]?ts|jsx|tsx)$/.test(e.name);
+      // Inside node_modules the rule would never look; judge the file by its own name here.
+      if (!js && !detect.wantsSecretTextFile(e.name === rel ? rel : rel.replace(/^.*node_modules\//, ''))) continue;
+      const text = readFileSync(p, 'utf8');
+      files++;
+      const hits = js ? scanJs(e.name, text) : detect.scanConfigText(e.name, text);
+      for (const h of hits) {
+        count++;
+        console.log(`${relative(ROOT, p)}:${h.line}  ${h.id}: ${h.message}`);
+      }
+    }
+  };
+  for (const d of dirs) visitDir(d);
+  console.log(`survey: ${files} files, ${count} hits`);
+}
+
 function runOurs() {
   const byFile = new Map();
   for (const f of scanned) {
@@ -311,6 +345,11 @@ function score(byFile) {
 }
 
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
+
+if (args.has('--survey')) {
+  survey(argv.filter((a) => !a.startsWith('--')));
+  process.exit(0);
+}
 
 const t0 = performance.now();
 const ours = score(runOurs());

@@ -496,17 +496,25 @@ function namedMatch(name: string, value: string): SecretMatch | undefined {
 }
 
 /**
+ * The name-based checks alone (provider patterns recognisable from the name, then the generic
+ * secret-ish name + random-looking value check), for callers that already ran findProviderSecrets
+ * over the whole file text. Offsets are relative to `value`.
+ */
+export function findNamedSecret(name: string, value: string): SecretMatch | undefined {
+  if (name.length === 0 || value.length > MAX_NAMED_LENGTH) return undefined;
+  return matchNamedProvider(name, value) ?? namedMatch(name, value);
+}
+
+/**
  * Secrets in one string value (a JS/TS string literal, a config value), given the name it is bound
  * to when there is one. Offsets are relative to `value`.
  */
 export function findSecretsInValue(value: string, name?: string): SecretMatch[] {
   const provider = findProviderSecrets(value);
   if (provider.length > 0) return provider;
-  if (name === undefined || name.length === 0) return [];
-  const named = matchNamedProvider(name, value);
-  if (named) return [named];
-  const generic = namedMatch(name, value);
-  return generic ? [generic] : [];
+  if (name === undefined) return [];
+  const named = findNamedSecret(name, value);
+  return named ? [named] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,7 +723,7 @@ export function scanConfigText(relPath: string, text: string): SecretHit[] {
     if (value.length === 0 || value.length > MAX_NAMED_LENGTH) continue;
     if (overlapsProvider(offset, value.length)) continue;
     // Provider formats inside the value were found by the whole-text pass; add name-based ones.
-    const named = matchNamedProvider(name, value) ?? namedMatch(name, value);
+    const named = findNamedSecret(name, value);
     if (!named) continue;
     // JSON values with escapes: the decoded offset may differ; report the whole raw value then.
     matches.push({ ...named, index: offset + named.index, length: Math.min(named.length, Math.max(1, value.length - named.index)) });
