@@ -267,14 +267,16 @@ function runOurs() {
 // ---------------------------------------------------------------------------------------------
 
 const SECRETLINT_CONFIG = join(SECRETLINT_DIR, '.secretlintrc.json');
+const SECRETLINT_FILES = join(SECRETLINT_DIR, 'files.txt');
 const secretlintCommand = () =>
-  `${relative(ROOT, SECRETLINT_BIN)} --secretlintrc ${relative(ROOT, SECRETLINT_CONFIG)} --format json --no-glob ` +
-  `<the ${scanned.length} scanned corpus files>`;
+  `xargs -d '\\n' -a ${relative(ROOT, SECRETLINT_FILES)} ${relative(ROOT, SECRETLINT_BIN)} ` +
+  `--secretlintrc ${relative(ROOT, SECRETLINT_CONFIG)} --format json --no-glob`;
 
 function runSecretlint() {
   if (!existsSync(SECRETLINT_BIN)) return undefined;
   mkdirSync(SECRETLINT_DIR, { recursive: true });
   writeFileSync(SECRETLINT_CONFIG, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }, null, 2) + '\n');
+  writeFileSync(SECRETLINT_FILES, scanned.map((f) => relative(ROOT, join(CORPUS, f))).join('\n') + '\n');
   const res = spawnSync(
     SECRETLINT_BIN,
     ['--secretlintrc', SECRETLINT_CONFIG, '--format', 'json', '--no-glob', '--no-color', ...scanned.map((f) => join(CORPUS, f))],
