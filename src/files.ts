@@ -582,3 +582,48 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     .sort((a, b) => compareCodeUnits(a.rel, b.rel));
   return { files: sortedFiles, missing, skipped: sortedSkipped };
 }
+
+/**
+ * Build folders (dist/, build/) that a package's own package.json points into (main, module,
+ * exports, bin) hold the code the package ships: when such a folder is not gitignored, it is
+ * scanned like source. Returns their paths relative to `dirAbs`.
+ */
+export async function packageOutputDirs(dirAbs: string): Promise<string[]> {
+  const pkgText = await readTextIfExists(path.join(dirAbs, 'package.json'));
+  if (!pkgText) return [];
+  let pkg: any;
+  try {
+    pkg = JSON.parse(pkgText);
+  } catch {
+    return [];
+  }
+  const targets: string[] = [];
+  const collect = (v: unknown, depth = 0) => {
+    if (depth > 6) return;
+    if (typeof v === 'string') targets.push(v);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) collect(x, depth + 1);
+  };
+  collect(pkg.main);
+  collect(pkg.module);
+  collect(pkg.exports);
+  collect(pkg.bin);
+  const gitignore = (await readTextIfExists(path.join(dirAbs, '.gitignore'))) ?? '';
+  const ignored = new Set(
+    gitignore
+      .split(/\r?\n/)
+      .map((l) => l.trim().replace(/^\//, '').replace(/\/(\*\*?)?$/, ''))
+      .filter(Boolean),
+  );
+  const out = new Set<string>();
+  for (const t of targets) {
+    const first = t.replace(/^\.\//, '').split('/')[0];
+    if ((first === 'dist' || first === 'build') && !ignored.has(first)) {
+      try {
+        if ((await fsp.stat(path.join(dirAbs, first))).isDirectory()) out.add(first);
+      } catch {
+        /* missing build folder */
+      }
+    }
+  }
+  return [...out].sort();
+}

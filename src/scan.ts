@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Diagnostic, Finding, Rule, Severity, ThreatModel } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import type { ReportedFinding, ScanResult } from './types.js';
-import { commonRoot, discoverFiles } from './files.js';
+import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
 import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
@@ -67,9 +67,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   opts.onProgress?.(0, 0, 'discovering');
   const ci = opts.configIgnore?.globs.length ? opts.configIgnore : undefined;
   const ciAtRoot = ci && path.resolve(ci.base) === root;
+  // A package's own build output (main/exports point into dist/) is the code it ships.
+  const extra: string[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    for (const d of await packageOutputDirs(abs)) extra.push(path.join(abs, d));
+  }
   const discovery = await discoverFiles({
     root,
-    paths,
+    paths: extra.length ? [...paths, ...extra] : paths,
     cwd,
     ignore: ciAtRoot ? [...(opts.ignore ?? []), ...ci.globs] : opts.ignore ?? [],
     wantsTextFile: textRules.length ? (rel) => textRules.some((r) => r.wantsTextFile!(rel)) : undefined,
@@ -169,6 +175,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   // Project link: flows across functions and files.
+  const tAnalysed = performance.now();
   opts.onProgress?.(done, total, 'linking');
   if (facts.length) {
     const { link } = await import('./analysis/summaries.js');
@@ -179,7 +186,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       findings.push({
         ...flow.sink.loc,
         ruleId: rule.meta.id,
-        severity: rule.meta.severity,
+        severity: flow.sink.severity ?? rule.meta.severity,
         message: rule.flowMessage ? rule.flowMessage(flow.source, flow.sink.label) : `${flow.sink.label} depends on ${flow.source}.`,
         trace: flow.trace.map((s) => ({ ...s })),
       });
@@ -196,6 +203,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
 
+  const tLinked = performance.now();
+  if (process.env.NODESEC_TIMING)
+    process.stderr.write(`nodesec timing: files+analysis ${(tAnalysed - started).toFixed(0)} ms, link ${(tLinked - tAnalysed).toFixed(0)} ms\n`);
   // Project rules: one check over the facts of all files.
   const projectRules = rules.filter((r) => r.project);
   if (projectRules.length) {

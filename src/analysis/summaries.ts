@@ -152,7 +152,12 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
 
   // ---- return summaries ----
   const retDeps = new Map<string, Entry[]>();
-  function expand(entries: Entry[], seen: Set<string>, depth: number): Entry[] {
+  /** What a call's result depends on, memoised per call (reset when summaries change). */
+  let callMemo = new Map<string, Entry[] | null>();
+  function expandCall(call: CallFact): Entry[] {
+    const hit = callMemo.get(call.id);
+    if (hit !== undefined) return hit ?? []; // null: being expanded (recursion) -> nothing more
+    callMemo.set(call.id, null);
     const out = new Map<string, Entry>();
     const push = (e: Entry) => {
       if (out.size < MAX_EXPAND) {
@@ -160,41 +165,54 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
         if (!out.has(k)) out.set(k, e);
       }
     };
+    const callees = calleesOf.get(call.id) ?? [];
+    if (callees.length === 0) {
+      // Unresolved target: the result carries its arguments.
+      const through: Step = { ...call.loc, label: `through ${call.label}()` };
+      for (const a of call.args) for (const x of expand(a)) push({ ...x, trace: addStep(x.trace, through) });
+    } else {
+      for (const g of callees) {
+        for (const d of retDeps.get(g) ?? []) {
+          if (d.atom.k === 'p' && d.atom.fn === g) {
+            const prop = d.atom.prop;
+            for (const x of expand(call.args[d.atom.i] ?? [])) {
+              const y = prop !== undefined ? applyPropEntry(x, prop) : x;
+              push({ atom: y.atom, mask: y.mask | d.mask, trace: joinTrace(y.trace, call, d.trace) });
+            }
+          } else push(d);
+        }
+      }
+    }
+    const result = [...out.values()];
+    callMemo.set(call.id, result);
+    return result;
+  }
+  function expand(entries: Entry[]): Entry[] {
+    if (!entries.some((e) => e.atom.k === 'r')) return entries;
+    const out = new Map<string, Entry>();
     for (const e of entries) {
+      if (out.size >= MAX_EXPAND) break;
       if (e.atom.k !== 'r') {
-        push(e);
+        const k = entryKey(e);
+        if (!out.has(k)) out.set(k, e);
         continue;
       }
       const call = callById.get(e.atom.call);
-      if (!call || depth > 12 || seen.has(call.id)) continue;
-      const callees = calleesOf.get(call.id) ?? [];
-      seen.add(call.id);
-      if (callees.length === 0) {
-        // Unresolved target: the result carries its arguments.
-        for (const a of call.args) for (const x of expand(a, seen, depth + 1)) push(concat(e, x, call));
-      } else {
-        for (const g of callees) {
-          for (const d of retDeps.get(g) ?? []) {
-            if (d.atom.k === 'p' && d.atom.fn === g) {
-              const arg = call.args[d.atom.i] ?? [];
-              const prop = d.atom.prop;
-              for (const x of expand(arg, seen, depth + 1)) {
-                const y = prop !== undefined ? applyPropEntry(x, prop) : x;
-                push({ atom: y.atom, mask: y.mask | d.mask | e.mask, trace: appendTrace(joinTrace(y.trace, call, d.trace), e.trace) });
-              }
-            } else push({ atom: d.atom, mask: d.mask | e.mask, trace: appendTrace(d.trace, e.trace) });
-          }
-        }
+      if (!call) continue;
+      for (const x of expandCall(call)) {
+        const y: Entry = { atom: x.atom, mask: x.mask | e.mask, trace: e.trace.length ? appendTrace(x.trace, e.trace) : x.trace };
+        const k = entryKey(y);
+        if (!out.has(k) && out.size < MAX_EXPAND) out.set(k, y);
       }
-      seen.delete(call.id);
     }
     return [...out.values()];
   }
   const allFns = [...fnById.values()].filter((f) => f.returns.length);
   for (let round = 0; round < 12; round++) {
     let changed = false;
+    callMemo = new Map();
     for (const fn of allFns) {
-      const deps = expand(fn.returns, new Set(), 0);
+      const deps = expand(fn.returns);
       const old = retDeps.get(fn.id);
       if (!old || old.length !== deps.length) {
         retDeps.set(fn.id, deps);
@@ -203,9 +221,10 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     }
     if (!changed) break;
   }
+  callMemo = new Map();
 
   // ---- sources ----
-  function sourceOf(e: Entry): string | undefined {
+  function sourceOf(e: Entry, requestOnly = false): string | undefined {
     const a = e.atom;
     if (a.k === 's') return a.desc;
     if (a.k !== 'p') return undefined;
@@ -215,13 +234,76 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     const pname = fn.params[a.i] ?? `arguments[${a.i}]`;
     if (h && a.i === h.reqIndex && isRequestSourceProp(h.framework, a.prop)) return `${pname}.${a.prop} (request data)`;
     if (fn.sourceParams?.includes(a.i)) return `${pname} (request data)`;
-    if (opts.threatModel !== 'app' && exposed.has(a.fn)) return `${pname} (parameter of exported ${fn.name}())`;
+    if (!requestOnly && opts.threatModel !== 'app' && exposed.has(a.fn)) return `${pname} (parameter of exported ${fn.name}())`;
     return undefined;
   }
 
   // ---- sinks: push parameter reach to callers until a source is found ----
   const flows: Flow[] = [];
   const audits: SinkFact[] = [];
+
+  function reachSink(sink: SinkFact): Flow | undefined {
+    const entries = expand(sink.value).filter((e) => !(e.mask & sink.mask));
+    for (const e of entries) {
+      const src = sourceOf(e, sink.requestOnly);
+      if (src) return { sink, source: src, trace: relabel(e.trace, src) };
+    }
+    for (const e of entries) {
+      if (e.atom.k !== 'p') continue;
+      const r = sourceForParam(e.atom, e.mask, sink.mask, !!sink.requestOnly);
+      if (r) return { sink, source: r.source, trace: relabel(appendTrace(r.trace, e.trace), r.source) };
+    }
+    return undefined;
+  }
+
+  /**
+   * Breadth-first through the callers of a parameter until attacker data is found. Memoised per
+   * parameter, so many sinks behind one parameter cost one search. The trace runs from the
+   * source to the parameter.
+   */
+  const paramMemo = new Map<string, { source: string; trace: Step[] } | null>();
+  function sourceForParam(atom: Entry['atom'], mask: number, sinkMask: number, requestOnly: boolean): { source: string; trace: Step[] } | null {
+    const memoKey = `${atomKey(atom)}|${mask}|${sinkMask}|${requestOnly ? 1 : 0}`;
+    const hit = paramMemo.get(memoKey);
+    if (hit !== undefined) return hit;
+    paramMemo.set(memoKey, null);
+    const seen = new Set<string>([atomKey(atom)]);
+    let queue: Entry[] = [{ atom, mask, trace: [] }];
+    let result: { source: string; trace: Step[] } | null = null;
+    for (let rounds = 0; queue.length && rounds < 40 && !result; rounds++) {
+      const next: Entry[] = [];
+      for (const e of queue) {
+        if (e.atom.k !== 'p') continue;
+        const { fn, i, prop } = e.atom;
+        for (const call of callersOf.get(fn) ?? []) {
+          const arg = call.args[i];
+          if (!arg) continue;
+          for (const x of expand(arg)) {
+            const y = prop !== undefined ? applyPropEntry(x, prop) : x;
+            const m = y.mask | e.mask;
+            if (m & sinkMask) continue;
+            const cand: Entry = { atom: y.atom, mask: m, trace: joinTrace(y.trace, call, e.trace) };
+            const src = sourceOf(cand, requestOnly);
+            if (src) {
+              result = { source: src, trace: cand.trace };
+              break;
+            }
+            if (cand.atom.k !== 'p') continue;
+            const k = atomKey(cand.atom);
+            if (seen.has(k) || next.length > 2000) continue;
+            seen.add(k);
+            next.push(cand);
+          }
+          if (result) break;
+        }
+        if (result) break;
+      }
+      queue = next;
+    }
+    paramMemo.set(memoKey, result);
+    return result;
+  }
+
   for (const f of allFacts) {
     for (const sink of f.sinks) {
       const found = reachSink(sink);
@@ -229,54 +311,16 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
       else if (sink.auditable) audits.push(sink);
     }
   }
-
-  function reachSink(sink: SinkFact): Flow | undefined {
-    // Worklist of (parameter atom, trace from it to the sink).
-    const seen = new Set<string>();
-    let queue: Entry[] = expand(sink.value, new Set(), 0).filter((e) => !(e.mask & sink.mask));
-    let rounds = 0;
-    while (queue.length && rounds++ < 40) {
-      const next: Entry[] = [];
-      for (const e of queue) {
-        const src = sourceOf(e);
-        if (src) {
-          const trace = e.trace.length ? [{ ...e.trace[0], label: src }, ...e.trace.slice(1)] : e.trace;
-          return { sink, source: src, trace };
-        }
-        if (e.atom.k !== 'p') continue;
-        const key = atomKey(e.atom);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const { fn, i, prop } = e.atom;
-        for (const call of callersOf.get(fn) ?? []) {
-          const arg = call.args[i];
-          if (!arg) continue;
-          for (const x of expand(arg, new Set(), 0)) {
-            const y = prop !== undefined ? applyPropEntry(x, prop) : x;
-            if ((y.mask | e.mask) & sink.mask) continue;
-            next.push({ atom: y.atom, mask: y.mask | e.mask, trace: joinTrace(y.trace, call, e.trace) });
-          }
-        }
-      }
-      queue = next;
-    }
-    return undefined;
-  }
-
   return { flows, audits };
+}
+
+function relabel(trace: Step[], source: string): Step[] {
+  return trace.length ? [{ ...trace[0], label: source }, ...trace.slice(1)] : trace;
 }
 
 function applyPropEntry(e: Entry, prop: string): Entry {
   if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
   return e;
-}
-
-function concat(outer: Entry, inner: Entry, call: CallFact): Entry {
-  return {
-    atom: inner.atom,
-    mask: inner.mask | outer.mask,
-    trace: appendTrace(addStep(inner.trace, { ...call.loc, label: `through ${call.label}()` }), outer.trace),
-  };
 }
 
 function appendTrace(a: Step[], b: Step[]): Step[] {

@@ -12,7 +12,7 @@
  * functions and files and decides which atoms are attacker-controlled.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { Location, SinkSpec, WriteSinkSpec } from '../rule.js';
+import type { Location, Severity, SinkSpec, WriteSinkSpec } from '../rule.js';
 import type { ModuleModel } from './modules.js';
 import { apiPath, GLOBAL } from './modules.js';
 import type { Variable } from './scope.js';
@@ -144,6 +144,10 @@ export interface SinkFact {
   /** Non-constant input that no sanitizer or guard accounts for: an audit finding if no flow is proven. */
   auditable: boolean;
   mask: number;
+  /** Severity of a proven flow when the sink sets one (else the rule's). */
+  severity?: Severity;
+  /** Only request data counts as a source (SinkSpec.requestDataOnly). */
+  requestOnly?: boolean;
 }
 
 export interface FileFacts {
@@ -362,6 +366,8 @@ export class TaintCollector {
     if (p && p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') {
       const proto = prototypeOwner(p.left);
       if (proto) return 'V:' + proto;
+      const path = memberPath(p.left.object);
+      if (path && path[0] !== 'exports' && path[0] !== 'module') return 'V:' + path.join('.');
     }
     if (p && p.type === 'Property' && p.parent?.type === 'ObjectExpression') {
       const obj = p.parent;
@@ -394,6 +400,12 @@ export class TaintCollector {
       } else if (unwrap(left.object).type === 'ThisExpression') {
         owner = this.cur()?.thisKey;
         name = propName(left);
+      } else {
+        const path = memberPath(left.object);
+        if (path && path[0] !== 'exports' && path[0] !== 'module') {
+          owner = 'V:' + path.join('.'); // obj.method = function () {}; obj.utils.method = ...
+          name = propName(left);
+        }
       }
     }
     if (owner && name) {
@@ -691,7 +703,7 @@ export class TaintCollector {
     }
   }
 
-  private noteReturned(info: FnInfo, expr: Node): void {
+  private noteReturned(info: FnInfo, expr: Node, depth = 0): void {
     const n = unwrap(expr);
     const add = (x: Node) => {
       const f = this.fnNodeOf(x);
@@ -704,7 +716,16 @@ export class TaintCollector {
       }
     };
     if (n.type === 'ObjectExpression') {
-      for (const p of n.properties) if (p.type === 'Property') add(p.value as Node);
+      for (const p of n.properties) {
+        if (p.type !== 'Property') continue;
+        if (unwrap(p.value as Node).type === 'ObjectExpression' && depth < 3) this.noteReturned(info, p.value as Node, depth + 1);
+        else add(p.value as Node);
+      }
+    } else if (n.type === 'ConditionalExpression' || n.type === 'LogicalExpression') {
+      if (depth < 3) {
+        this.noteReturned(info, n.type === 'ConditionalExpression' ? n.consequent : n.left, depth + 1);
+        this.noteReturned(info, n.type === 'ConditionalExpression' ? n.alternate : n.right, depth + 1);
+      }
     } else add(n);
   }
 
@@ -720,6 +741,14 @@ export class TaintCollector {
         const r = this.eval(recv);
         if (r.size) this.bindCallbackParams(args[0], 0, mapEntries(r, (e) => applyProp(e, '*')));
         if (method === 'then' && args.length > 1 && r.size) this.bindCallbackParams(args[1], 0, r);
+        return;
+      }
+      if ((method === 'replace' || method === 'replaceAll') && args.length >= 2) {
+        const r = this.eval(recv);
+        if (r.size) {
+          const f = this.fnNodeOf(args[1]);
+          if (f && isFunction(f)) for (let i = 0; i < f.params.length; i++) this.bindCallbackParams(args[1], i, mapEntries(r, (e) => applyProp(e, '*')));
+        }
         return;
       }
       if ((method === 'reduce' || method === 'reduceRight') && args.length) {
@@ -751,7 +780,29 @@ export class TaintCollector {
         if (t.size) this.assignMemberRoot(args[0], t);
       }
     }
-    // Callbacks passed to a function resolved later get nothing here (summaries handle them).
+    // A callback handed to an unknown API (async.each(items, fn), reduceFunctionCall(value, re, fn))
+    // receives what the API was given. Callbacks of functions resolved later: summaries handle them.
+    if (args.length >= 2 && this.targetsOf(call).length === 0) {
+      let cbIndex = -1;
+      let f: TSESTree.FunctionLike | undefined;
+      for (let i = 0; i < args.length; i++) {
+        const a = unwrap(args[i]);
+        if (a.type !== 'Identifier' && !isFunction(a)) continue;
+        const fnNode = this.fnNodeOf(a);
+        if (fnNode && isFunction(fnNode)) {
+          cbIndex = i;
+          f = fnNode;
+        }
+      }
+      if (f) {
+        let t: Taint = EMPTY;
+        for (let i = 0; i < args.length; i++) if (i !== cbIndex) t = union(t, this.eval(args[i].type === 'SpreadElement' ? (args[i] as any).argument : args[i]));
+        if (t.size) {
+          const tt = mapEntries(t, (e) => applyProp(e, '*'));
+          for (let i = 0; i < f.params.length; i++) this.bindCallbackParams(args[cbIndex], i, tt);
+        }
+      }
+    }
     void fn;
   }
 
@@ -796,6 +847,7 @@ export class TaintCollector {
         return EMPTY;
       case 'Identifier': {
         const v = this.varOf(node);
+        if (node.name === 'arguments' && !v?.defs.length) return this.argumentsTaint(node);
         if (!v) return EMPTY;
         const t = this.env.get(v) ?? EMPTY;
         if (t.size === 0) return t;
@@ -870,14 +922,14 @@ export class TaintCollector {
       const key = this.thisKeyAt(node);
       return union(this.fields.get(key + '.' + (name ?? '*')) ?? EMPTY, name ? this.fields.get(key + '.*') ?? EMPTY : EMPTY);
     }
-    if (obj.type === 'Identifier' && obj.name === 'arguments' && !this.varOf(obj)) {
+    if (obj.type === 'Identifier' && obj.name === 'arguments' && !(this.varOf(obj)?.defs.length)) {
       const fnInfo = this.fnInfoAt(node);
       const idx = node.computed ? this.mm.constantValue(node.property) : undefined;
       if (typeof idx === 'number' && isFunction(fnInfo.node)) {
         const e: Entry = { atom: { k: 'p', fn: fnInfo.id, i: idx }, mask: 0, trace: [this.step(node, `arguments[${idx}] of ${fnInfo.name}()`)] };
         return new Map([[entryKey(e), e]]);
       }
-      return EMPTY;
+      return node.computed ? this.argumentsTaint(node) : EMPTY;
     }
     const t = this.eval(obj);
     if (t.size === 0) return t;
@@ -933,6 +985,19 @@ export class TaintCollector {
       if (r.size) t = union(t, mapEntries(r, (e) => applyProp(e, method)));
     }
     return t;
+  }
+
+  /** `arguments` as a whole, or `arguments[i]` with an unknown i: any parameter of the enclosing function. */
+  private argumentsTaint(node: Node): Taint {
+    const fnInfo = this.fnInfoAt(node);
+    if (!isFunction(fnInfo.node)) return EMPTY;
+    const out: Taint = new Map();
+    const n = Math.min(fnInfo.node.params.length + 4, 8);
+    for (let i = 0; i < n; i++) {
+      const e: Entry = { atom: { k: 'p', fn: fnInfo.id, i }, mask: 0, trace: [this.step(node, `arguments of ${fnInfo.name}()`)] };
+      out.set(entryKey(e), e);
+    }
+    return out;
   }
 
   private callId(call: Node): string {
@@ -996,6 +1061,8 @@ export class TaintCollector {
             value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
             auditable,
             mask: rule.mask,
+            ...(sink.severity ? { severity: sink.severity } : {}),
+            ...(sink.requestDataOnly ? { requestOnly: true } : {}),
           });
         }
       }
@@ -1008,6 +1075,7 @@ export class TaintCollector {
           let value: Taint = EMPTY;
           for (const n of m.check) value = union(value, this.eval(n));
           if (value.size === 0) continue;
+          if (m.require && !m.require.some((n) => [...this.eval(n).values()].some((e) => !(e.mask & rule.mask)))) continue;
           const sinkStep = this.step(assign, m.label);
           sinks.push({
             ruleId: rule.ruleId,
@@ -1017,6 +1085,7 @@ export class TaintCollector {
             value: [...value.values()].map((e) => ({ ...e, trace: addStep(e.trace, sinkStep) })),
             auditable: false,
             mask: rule.mask,
+            ...(m.severity ? { severity: m.severity } : {}),
           });
         }
       }
@@ -1066,11 +1135,7 @@ export class TaintCollector {
       const cls = classOfCtor(fnNode);
       if (cls) return this.classDesc(cls);
       const desc: ExportDesc = { fn: info.id };
-      const m = this.methodsByThis.get(info.thisKey);
-      if (m && info.thisKey.startsWith('V:')) {
-        desc.obj = {};
-        for (const [name, node] of m) desc.obj[name] = { fn: this.fnByNode.get(node)!.id };
-      }
+      if (info.thisKey.startsWith('V:')) this.mergeMethods(desc, info.thisKey.slice(2));
       return desc;
     }
     if (n.type === 'ObjectExpression') {
@@ -1091,22 +1156,11 @@ export class TaintCollector {
         const init = this.mm.initOf(v);
         if (init && init.path.length === 0) {
           const d = this.descOf(init.init, depth + 1);
-          if (d) {
-            const m = this.methodsByThis.get('V:' + n.name);
-            if (m) {
-              d.obj = d.obj ?? {};
-              for (const [name, node] of m) d.obj[name] = { fn: this.fnByNode.get(node)!.id };
-            }
-            return d;
-          }
+          if (d) return this.mergeMethods(d, n.name);
         }
         // var x = {}; x.a = function ... ; module.exports = x
-        const m = this.methodsByThis.get('V:' + n.name);
-        if (m) {
-          const obj: Record<string, ExportDesc> = {};
-          for (const [name, node] of m) obj[name] = { fn: this.fnByNode.get(node)!.id };
-          return { obj };
-        }
+        const d = this.mergeMethods({}, n.name);
+        if (d.obj) return d;
       }
     }
     if (n.type === 'NewExpression') {
@@ -1126,6 +1180,23 @@ export class TaintCollector {
     const ref = this.mm.resolve(n);
     if (ref && isRelative(ref.module)) return { reexport: { spec: ref.module, path: ref.path } };
     return undefined;
+  }
+
+  /** Add methods assigned as `name.m = fn` and `name.sub.m = fn` to an export descriptor. */
+  private mergeMethods(desc: ExportDesc, name: string): ExportDesc {
+    const prefix = 'V:' + name;
+    for (const [key, methods] of this.methodsByThis) {
+      if (key !== prefix && !key.startsWith(prefix + '.')) continue;
+      const sub = key === prefix ? [] : key.slice(prefix.length + 1).split('.');
+      let d = desc;
+      for (const seg of sub) {
+        d.obj = d.obj ?? {};
+        d = d.obj[seg] = d.obj[seg] ?? {};
+      }
+      d.obj = d.obj ?? {};
+      for (const [m, node] of methods) if (m !== '<ctor>' && !d.obj[m]) d.obj[m] = { fn: this.fnByNode.get(node)!.id };
+    }
+    return desc;
   }
 
   private classDesc(cls: any): ExportDesc {
@@ -1261,6 +1332,18 @@ function prototypeOwner(left: TSESTree.MemberExpression, whole = false): string 
   return undefined;
 }
 
+/** `a.b.c` -> ["a","b","c"] for plain identifier chains. */
+function memberPath(n: Node): string[] | undefined {
+  const u = unwrap(n);
+  if (u.type === 'Identifier') return [u.name];
+  if (u.type === 'MemberExpression') {
+    const name = propName(u);
+    const base = name !== undefined ? memberPath(u.object) : undefined;
+    return base ? [...base, name!] : undefined;
+  }
+  return undefined;
+}
+
 function firstMemberAfterThis(m: TSESTree.MemberExpression): string | undefined {
   let cur: any = m;
   let name: string | undefined;
@@ -1371,7 +1454,7 @@ function guardMask(id: TSESTree.Identifier, v: Variable, mm: ModuleModel): numbe
     child = p;
     p = p.parent;
   }
-  return mask;
+  return protoKeyMask(mask);
 }
 
 function exits(s: any): boolean {
@@ -1411,6 +1494,11 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
   if (t.type === 'BinaryExpression') {
     const eq = t.operator === '===' || t.operator === '==';
     const ne = t.operator === '!==' || t.operator === '!=';
+    // v !== '__proto__' (a denied prototype key)
+    if ((eq && !positive) || (ne && positive)) {
+      const other = refersTo(t.left, v, mm) ? t.right : refersTo(t.right, v, mm) ? t.left : undefined;
+      if (other) return protoKeyBits([mm.constantValue(other)]);
+    }
     // v === 'literal' (allow-list by equality)
     if ((eq && positive) || (ne && !positive)) {
       if ((refersTo(t.left, v, mm) && mm.isConstant(t.right)) || (refersTo(t.right, v, mm) && mm.isConstant(t.left))) {
@@ -1431,6 +1519,7 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
       if (call.callee.type === 'MemberExpression' && propName(call.callee) === 'indexOf' && refersTo(call.arguments[0] ?? {}, v, mm) && val === -1) {
         const present = (ne && positive) || (eq && !positive);
         if (present) return MASK.all; // allowed.indexOf(v) !== -1
+        return denyListBits(call.callee.object, mm); // denied.indexOf(v) === -1
       }
     }
     // typeof v === 'number'
@@ -1448,6 +1537,11 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     const obj = unwrap(t.callee.object);
     const arg0 = t.arguments[0];
     if (positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm)) return MASK.all;
+    if (!positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm)) return denyListBits(obj, mm);
+    if (method && arg0 && refersTo(arg0, v, mm)) {
+      const g = keyGuardName(method, positive);
+      if (g) return g;
+    }
     if (positive && method === 'test' && obj.type === 'Literal' && (obj as any).regex && arg0 && refersTo(arg0, v, mm)) {
       return strictRegex((obj as any).regex.pattern) ? MASK.all : 0;
     }
@@ -1465,6 +1559,59 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     if (positive && (method === 'isValid' || method === 'validate') && arg0 && refersTo(arg0, v, mm)) return 0;
   }
   if (t.type === 'CallExpression' && t.callee.type === 'Identifier' && t.callee.name === 'isNaN' && !positive) return MASK.all;
+  if (t.type === 'CallExpression' && t.callee.type === 'Identifier' && t.arguments[0] && refersTo(t.arguments[0], v, mm)) return keyGuardName(t.callee.name, positive);
+  return 0;
+}
+
+// ---- prototype keys: a key is safe for prototype pollution once `__proto__` AND `constructor` (or
+// `prototype`, which `constructor.prototype` needs) are excluded. Each exclusion is a partial bit;
+// guardMask turns both into MASK.proto, so a guard on `__proto__` alone stays vulnerable.
+const NO_PROTO_KEY = 16;
+const NO_CTOR_KEY = 32;
+
+function protoKeyMask(mask: number): number {
+  if ((mask & NO_PROTO_KEY) && (mask & NO_CTOR_KEY)) mask |= MASK.proto;
+  return mask & ~(NO_PROTO_KEY | NO_CTOR_KEY);
+}
+
+function protoKeyBits(values: unknown[]): number {
+  let bits = 0;
+  for (const x of values) {
+    if (x === '__proto__') bits |= NO_PROTO_KEY;
+    else if (x === 'constructor' || x === 'prototype') bits |= NO_CTOR_KEY;
+  }
+  return bits;
+}
+
+const DENY_NAME = /proto|pollut|forbid|deny|black|unsafe|danger|reserved|block|banned|illegal|disallow|restricted/i;
+
+/** `if (DENIED.includes(key)) continue;`: what a denylist excludes (constant lists read, named ones trusted). */
+function denyListBits(list: Node, mm: ModuleModel, depth = 0): number {
+  const n = unwrap(list);
+  if (depth > 3) return 0;
+  if (n.type === 'ArrayExpression') return protoKeyBits(n.elements.map((e) => (e && e.type !== 'SpreadElement' ? mm.constantValue(e) : undefined)));
+  if (n.type === 'NewExpression' && n.arguments[0]) return denyListBits(n.arguments[0], mm, depth + 1);
+  if (n.type === 'Identifier') {
+    const v = mm.bindings.variableOf(n);
+    const init = v && mm.initOf(v);
+    if (init && init.path.length === 0) {
+      const bits = denyListBits(init.init, mm, depth + 1);
+      if (bits) return bits;
+    }
+    return DENY_NAME.test(n.name) ? NO_PROTO_KEY | NO_CTOR_KEY : 0;
+  }
+  if (n.type === 'MemberExpression') {
+    const name = propName(n);
+    return name && DENY_NAME.test(name) ? NO_PROTO_KEY | NO_CTOR_KEY : 0;
+  }
+  return 0;
+}
+
+/** Key-guard helpers by name: `if (isUnsafeKey(k)) continue;`, `if (isSafeKey(k)) ...`. */
+function keyGuardName(name: string, positive: boolean): number {
+  if (!positive && /^(is|has|check)?\w*(proto|pollut|unsafe|forbidden|danger|illegal|reserved|blacklist|denylist|blocked|banned)/i.test(name))
+    return NO_PROTO_KEY | NO_CTOR_KEY;
+  if (positive && /^(is)?(safe|valid|allowed|permitted)(key|prop|property|name|path|segment|part)s?$/i.test(name)) return NO_PROTO_KEY | NO_CTOR_KEY;
   return 0;
 }
 
