@@ -2,6 +2,7 @@
 import type { Rule } from '../src/rule.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
+import missingHelmet from './missing-helmet.js';
 import pathTraversal from './path-traversal.js';
 
-export const rules: Rule[] = [codeInjection, commandInjection, pathTraversal];
+export const rules: Rule[] = [codeInjection, commandInjection, missingHelmet, pathTraversal];
