@@ -36,6 +36,8 @@ const USAGE = `usage: npm run bench:accuracy -- [options]
   --jobs N             packages scanned at once (default 1, so times are honest)
   --json FILE          write the raw per-package results and the scores to FILE
   --scanner PATH       scanner script run with node (default: bin/nodesec.js)
+  --in-process         run scan() from dist/ in this process instead of one CLI process per
+                       package: times exclude Node start-up and parser loading
   --tolerance N        line tolerance for a match (default 3)
   --timeout S          per-package timeout in seconds (default 60)
   --limit N            print at most N misses and N unlabeled findings (default: all)
@@ -87,6 +89,9 @@ function parseArgs(argv) {
         break;
       case '--threat-model':
         o.threatModel = val();
+        break;
+      case '--in-process':
+        o.inProcess = true;
         break;
       case '--jobs':
       case '-j':
@@ -171,6 +176,33 @@ export function runScanner(scanner, dir, { threatModel = 'library', timeoutMs = 
       });
     });
   });
+}
+
+/**
+ * --in-process: run nodesec's scan() in this process, one package after another. The parser is
+ * loaded once, so the time per package is the scan itself (discovery, reading, parsing, analysis,
+ * linking, report) without Node start-up and module loading, which the CLI mode includes.
+ */
+let inProcessApi;
+export async function runInProcess(dir, threatModel) {
+  if (!inProcessApi) {
+    const [{ scan }, { rules }, { jsonReporter }] = await Promise.all([
+      import(path.join(REPO, 'dist/src/scan.js')),
+      import(path.join(REPO, 'dist/rules/index.js')),
+      import(path.join(REPO, 'dist/src/reporters/json.js')),
+    ]);
+    inProcessApi = { scan, rules, jsonReporter };
+    // Load the parser outside the timed region, as a long-lived process would have it loaded.
+    await (await import(path.join(REPO, 'dist/src/parse.js'))).loadParser();
+  }
+  const t0 = process.hrtime.bigint();
+  try {
+    const result = await inProcessApi.scan({ paths: [dir], cwd: REPO, rules: inProcessApi.rules, threatModel, severity: 'low' });
+    const stdout = inProcessApi.jsonReporter(result, { color: false });
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, exitCode: 0, signal: null, timedOut: false, stdout, stderr: '' };
+  } catch (e) {
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, exitCode: 2, signal: null, timedOut: false, stdout: '', stderr: String(e?.stack ?? e) };
+  }
 }
 
 /** Parse the scanner's stdout defensively. Returns {report, warning} or {error}. */
@@ -363,7 +395,9 @@ async function main() {
   let done = 0;
   const runs = await pool(packages, o.jobs, async (p) => {
     const dir = packageDir(p.name, p.version);
-    const r = await runScanner(o.scanner, dir, { threatModel: o.threatModel, timeoutMs: o.timeoutS * 1000 });
+    const r = o.inProcess
+      ? await runInProcess(dir, o.threatModel)
+      : await runScanner(o.scanner, dir, { threatModel: o.threatModel, timeoutMs: o.timeoutS * 1000 });
     let error = null;
     let warning = null;
     let report = null;

@@ -100,11 +100,11 @@ program
   .name('nodesec')
   .description('Static security scanner for Node.js and TypeScript: real data flow, a path for every finding.')
   .version(TOOL.version, '-v, --version')
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .configureOutput({
     writeErr: (s) => process.stderr.write(s),
-    outputError: (s, write) => write(`nodesec: ${s.replace(/^error: /, '')}`),
+    // One line: the problem and where to look.
+    outputError: (s, write) => write(`nodesec: ${s.replace(/^error: /, '').trimEnd()} (see nodesec --help)\n`),
   });
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
