@@ -61,9 +61,9 @@ export default defineRule({
     references: ['https://cwe.mitre.org/data/definitions/22.html', 'https://owasp.org/www-community/attacks/Path_Traversal'],
   },
   sinks: [
-    { modules: FS_MODULES, paths: fsPaths(ONE_PATH), args: [0], label: 'a file system call' },
-    { modules: FS_MODULES, paths: fsPaths(TWO_PATHS), args: [0, 1], label: 'a file system call' },
-    { modules: ['<global>'], paths: [['require']], args: [0], label: 'require()' },
+    { modules: FS_MODULES, paths: fsPaths(ONE_PATH), args: [0], label: 'a file system call', paramNeedsPrefix: true },
+    { modules: FS_MODULES, paths: fsPaths(TWO_PATHS), args: [0, 1], label: 'a file system call', paramNeedsPrefix: true },
+    { modules: ['<global>'], paths: [['require']], args: [0], label: 'require()', paramNeedsPrefix: true },
     { modules: [], paths: [], methodNames: ['sendFile'], args: [0], filter: sendFileWithoutRoot, label: 'res.sendFile()' },
     { modules: [], paths: [], methodNames: ['download'], receiverNames: ['res', 'response', 'reply'], args: [0], label: 'res.download()' },
     { modules: [], paths: [], methodNames: ['render'], receiverNames: ['res', 'response'], args: [0], label: 'res.render() view name' },

@@ -11,7 +11,7 @@
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, atomKey, entryKey } from './taint.js';
+import { addStep, atomKey, entryKey, MASK } from './taint.js';
 import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
@@ -224,7 +224,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   callMemo = new Map();
 
   // ---- sources ----
-  function sourceOf(e: Entry, requestOnly = false): string | undefined {
+  function sourceOf(e: Entry, requestOnly = false, partialOnly = false): string | undefined {
     const a = e.atom;
     if (a.k === 's') return a.desc;
     if (a.k !== 'p') return undefined;
@@ -234,6 +234,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     const pname = fn.params[a.i] ?? `arguments[${a.i}]`;
     if (h && a.i === h.reqIndex && isRequestSourceProp(h.framework, a.prop)) return `${pname}.${a.prop} (request data)`;
     if (fn.sourceParams?.includes(a.i)) return `${pname} (request data)`;
+    if (partialOnly && !(e.mask & MASK.joined)) return undefined;
     if (!requestOnly && opts.threatModel !== 'app' && exposed.has(a.fn)) return `${pname} (parameter of exported ${fn.name}())`;
     return undefined;
   }
@@ -245,12 +246,12 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   function reachSink(sink: SinkFact): Flow | undefined {
     const entries = expand(sink.value).filter((e) => !(e.mask & sink.mask));
     for (const e of entries) {
-      const src = sourceOf(e, sink.requestOnly);
+      const src = sourceOf(e, sink.requestOnly, sink.partialOnly);
       if (src) return { sink, source: src, trace: relabel(e.trace, src) };
     }
     for (const e of entries) {
       if (e.atom.k !== 'p') continue;
-      const r = sourceForParam(e.atom, e.mask, sink.mask, !!sink.requestOnly);
+      const r = sourceForParam(e.atom, e.mask, sink.mask, !!sink.requestOnly, !!sink.partialOnly);
       if (r) return { sink, source: r.source, trace: relabel(appendTrace(r.trace, e.trace), r.source) };
     }
     return undefined;
@@ -262,8 +263,14 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
    * source to the parameter.
    */
   const paramMemo = new Map<string, { source: string; trace: Step[] } | null>();
-  function sourceForParam(atom: Entry['atom'], mask: number, sinkMask: number, requestOnly: boolean): { source: string; trace: Step[] } | null {
-    const memoKey = `${atomKey(atom)}|${mask}|${sinkMask}|${requestOnly ? 1 : 0}`;
+  function sourceForParam(
+    atom: Entry['atom'],
+    mask: number,
+    sinkMask: number,
+    requestOnly: boolean,
+    partialOnly: boolean,
+  ): { source: string; trace: Step[] } | null {
+    const memoKey = `${atomKey(atom)}|${mask}|${sinkMask}|${requestOnly ? 1 : 0}${partialOnly ? 1 : 0}`;
     const hit = paramMemo.get(memoKey);
     if (hit !== undefined) return hit;
     paramMemo.set(memoKey, null);
@@ -283,7 +290,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
             const m = y.mask | e.mask;
             if (m & sinkMask) continue;
             const cand: Entry = { atom: y.atom, mask: m, trace: joinTrace(y.trace, call, e.trace) };
-            const src = sourceOf(cand, requestOnly);
+            const src = sourceOf(cand, requestOnly, partialOnly);
             if (src) {
               result = { source: src, trace: cand.trace };
               break;
