@@ -120,6 +120,19 @@ export interface SinkSpec {
   auditable?: (call: TSESTree.CallExpression | TSESTree.NewExpression, helpers: SinkHelpers) => boolean;
   /** Label for traces: "child_process.exec()". */
   label: string;
+  /** Severity of a proven flow into this sink, when it differs from the rule's. */
+  severity?: Severity;
+  /**
+   * Only request data is a source here, never the parameters of a library's exported functions
+   * (a sink whose harm stays with the caller's own object, e.g. `Object.assign(target, input)`).
+   */
+  requestDataOnly?: boolean;
+  /**
+   * Library threat model: an exported function's parameter counts only when it is part of a
+   * larger value (a file name joined under a base folder), not when it is the whole value — then
+   * the caller chose it (`readConfig(file)` reading the file it is given is its purpose).
+   */
+  paramNeedsPrefix?: boolean;
 }
 
 /**
@@ -127,7 +140,17 @@ export interface SinkSpec {
  * `match` returns the expressions whose attacker control makes the write dangerous, or null.
  */
 export interface WriteSinkSpec {
-  match(assign: TSESTree.AssignmentExpression, helpers: SinkHelpers): { check: TSESTree.Node[]; label: string } | null;
+  match(assign: TSESTree.AssignmentExpression, helpers: SinkHelpers): WriteSinkMatch | null;
+}
+
+export interface WriteSinkMatch {
+  /** Expressions whose attacker control makes the write dangerous (the flow is traced from them). */
+  check: TSESTree.Node[];
+  /** Further expressions of which at least one must carry unsanitized taint (e.g. the key that walked to the target). */
+  require?: TSESTree.Node[];
+  label: string;
+  /** Severity of a proven flow, when it differs from the rule's. */
+  severity?: Severity;
 }
 
 export interface SinkHelpers {

@@ -26,7 +26,9 @@ import type { Node } from './walk.js';
 // Values
 
 /** Sanitizer classes: a value sanitized for a class no longer taints sinks of that class. */
-export const MASK = { code: 1, command: 2, path: 4, proto: 8, all: 15 } as const;
+export const MASK = { code: 1, command: 2, path: 4, proto: 8, all: 15, joined: 16 } as const;
+// `joined` is not a sanitizer: it marks a value that was appended to something else (a string
+// prefix, a base folder), which SinkSpec.paramNeedsPrefix asks for.
 
 export type Atom =
   | { k: 'p'; fn: string; i: number; prop?: string }
@@ -94,6 +96,11 @@ function withMask(t: Taint, mask: number): Taint {
   return mapEntries(t, (e) => ({ ...e, mask: e.mask | mask }));
 }
 
+/** Like withMask, for flags that are not sanitizers (MASK.joined). */
+function withFlag(t: Taint, flag: number): Taint {
+  return t.size ? withMask(t, flag) : t;
+}
+
 function withStep(t: Taint, step: Step): Taint {
   return mapEntries(t, (e) => ({ ...e, trace: addStep(e.trace, step) }));
 }
@@ -148,6 +155,8 @@ export interface SinkFact {
   severity?: Severity;
   /** Only request data counts as a source (SinkSpec.requestDataOnly). */
   requestOnly?: boolean;
+  /** Exported-function parameters count only when joined to a prefix (SinkSpec.paramNeedsPrefix). */
+  partialOnly?: boolean;
 }
 
 export interface FileFacts {
@@ -856,7 +865,10 @@ export class TaintCollector {
       }
       case 'TemplateLiteral': {
         let t: Taint = EMPTY;
-        for (const e of node.expressions) t = union(t, this.eval(e));
+        node.expressions.forEach((e, i) => {
+          const v = this.eval(e);
+          t = union(t, i > 0 || node.quasis[0].value.raw !== '' ? withFlag(v, MASK.joined) : v);
+        });
         return t;
       }
       case 'TaggedTemplateExpression': {
@@ -865,7 +877,7 @@ export class TaintCollector {
         return t;
       }
       case 'BinaryExpression':
-        if (node.operator === '+') return union(this.eval(node.left as Node), this.eval(node.right));
+        if (node.operator === '+') return union(this.eval(node.left as Node), withFlag(this.eval(node.right), MASK.joined));
         return CLEAN;
       case 'UpdateExpression':
         return CLEAN;
@@ -961,6 +973,15 @@ export class TaintCollector {
       }
       if (ref.module === 'path' && /(^|\.)(basename|extname)$/.test(p)) return withMask(args[0] ? this.eval(args[0]) : EMPTY, MASK.path);
       if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return CLEAN;
+      if (ref.module === 'path' && /(^|\.)(join|resolve)$/.test(p)) {
+        // path.join(base, input): the later segments are joined under the first
+        let t: Taint = EMPTY;
+        args.forEach((a, i) => {
+          const v = this.eval(a.type === 'SpreadElement' ? a.argument : a);
+          t = union(t, i > 0 ? withFlag(v, MASK.joined) : v);
+        });
+        return t;
+      }
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
       if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
       if (ref.module === 'fs' && /(exists|existsSync|access|accessSync|stat|statSync|lstat|lstatSync)$/.test(p)) return CLEAN;
@@ -1063,6 +1084,7 @@ export class TaintCollector {
             mask: rule.mask,
             ...(sink.severity ? { severity: sink.severity } : {}),
             ...(sink.requestDataOnly ? { requestOnly: true } : {}),
+            ...(sink.paramNeedsPrefix ? { partialOnly: true } : {}),
           });
         }
       }
