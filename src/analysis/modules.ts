@@ -78,7 +78,18 @@ export function createModuleModel(bindings: Bindings): ModuleModel {
     const def = v.defs[0];
     if (def.type !== 'Variable') return undefined;
     const decl = def.node as TSESTree.VariableDeclarator;
-    if (!decl.init) return undefined;
+    if (!decl.init) {
+      // `var cp; ... cp = require('child_process');` — a single later assignment stands in.
+      if (decl.id.type !== 'Identifier') return undefined;
+      let only: Node | undefined;
+      for (const ref of v.references) {
+        if (!ref.isWrite()) continue;
+        const p: any = (ref.identifier as any).parent;
+        if (only || !p || p.type !== 'AssignmentExpression' || p.operator !== '=' || p.left !== ref.identifier) return undefined;
+        only = p.right;
+      }
+      return only ? { init: only, path: [] } : undefined;
+    }
     if (isReassigned(v)) return undefined;
     const path = patternPath(decl.id, def.name as TSESTree.Identifier);
     if (!path) return undefined;

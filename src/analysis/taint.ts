@@ -537,7 +537,26 @@ export class TaintCollector {
   }
 
   /** Call targets resolved later (summaries): local functions and relative-module exports. */
+  /** `f.call(t, a, b)` / `f.bind(t, a, b)` / `f.apply(t, list)`: the function and its arguments. */
+  private indirectCall(call: TSESTree.CallExpression | TSESTree.NewExpression): { callee: Node; args: Node[][] } | undefined {
+    const c = unwrap(call.callee);
+    if (call.type !== 'CallExpression' || c.type !== 'MemberExpression') return undefined;
+    const how = propName(c);
+    if (how !== 'call' && how !== 'bind' && how !== 'apply') return undefined;
+    const rest = call.arguments.slice(1).map((a) => (a.type === 'SpreadElement' ? a.argument : a)) as Node[];
+    if (how === 'apply') return { callee: c.object, args: Array.from({ length: 6 }, () => rest.slice(0, 1)) };
+    return { callee: c.object, args: rest.map((a) => [a]) };
+  }
+
   private targetsOf(call: TSESTree.CallExpression | TSESTree.NewExpression): CallTarget[] {
+    const ind = this.indirectCall(call);
+    if (ind) {
+      const f = this.fnNodeOf(ind.callee);
+      const info = f && this.fnByNode.get(f);
+      if (info) return [{ local: info.id }];
+      const ref = this.mm.resolve(ind.callee);
+      return ref && isRelative(ref.module) ? [{ module: ref.module, path: ref.path }] : [];
+    }
     const local = this.fnNodeOf(call.callee);
     if (local) {
       const info = this.fnByNode.get(local);
@@ -553,6 +572,13 @@ export class TaintCollector {
     const ref = this.mm.resolve(call.callee);
     if (ref && isRelative(ref.module)) return [{ module: ref.module, path: ref.path }];
     return [];
+  }
+
+  /** Argument values of a call, by parameter position (through call/bind/apply). */
+  private callArgs(call: TSESTree.CallExpression | TSESTree.NewExpression): Entry[][] {
+    const ind = this.indirectCall(call);
+    if (ind) return ind.args.map((nodes) => nodes.flatMap((n) => [...this.eval(n).values()]));
+    return call.arguments.map((a) => [...this.eval(a.type === 'SpreadElement' ? a.argument : a).values()]);
   }
 
   private varOf(id: TSESTree.Identifier): Variable | null {
@@ -1043,7 +1069,7 @@ export class TaintCollector {
           id: this.callId(call),
           fn: fn.id,
           targets,
-          args: call.arguments.map((a) => [...this.eval(a.type === 'SpreadElement' ? a.argument : a).values()]),
+          args: this.callArgs(call),
           loc: this.loc(call),
           label: calleeText(call.callee),
           isNew: call.type === 'NewExpression',
@@ -1150,6 +1176,13 @@ export class TaintCollector {
   private descOf(expr: Node, depth = 0): ExportDesc | undefined {
     if (depth > 6) return undefined;
     const n = unwrap(expr);
+    if (n.type === 'AssignmentExpression') {
+      // module.exports = exports = fn; module.exports = internals.Api = {} (+ internals.Api.m = fn)
+      const d = this.descOf(n.right, depth + 1) ?? {};
+      const path = memberPath(n.left as Node);
+      if (path && path[0] !== 'exports' && path[0] !== 'module') this.mergeMethods(d, path.join('.'));
+      return d.fn || d.obj || d.reexport ? d : undefined;
+    }
     if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return this.classDesc(n);
     const fnNode = this.fnNodeOf(n);
     if (fnNode) {
@@ -1525,7 +1558,10 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     if ((eq && positive) || (ne && !positive)) {
       if ((refersTo(t.left, v, mm) && mm.isConstant(t.right)) || (refersTo(t.right, v, mm) && mm.isConstant(t.left))) {
         const other = refersTo(t.left, v, mm) ? t.right : t.left;
-        if (mm.constantValue(other) === undefined && unwrap(other).type === 'Identifier') return 0; // v === undefined
+        const val = mm.constantValue(other);
+        // Only equality with a string (or a list of them) pins the value: `v.indexOf(x) !== -1`,
+        // `v.length === 3`, `v === undefined` say nothing about its content.
+        if (typeof val !== 'string') return 0;
         return MASK.all;
       }
     }
