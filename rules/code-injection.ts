@@ -53,6 +53,8 @@ export default defineRule({
       args: [0],
       filter: stringTimer,
       auditable: stringBuilt,
+      // A library's callback parameter handed to setTimeout is a function, not code.
+      paramNeedsPrefix: true,
       label: 'a string timer',
     },
     {

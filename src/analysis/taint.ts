@@ -96,9 +96,31 @@ function withMask(t: Taint, mask: number): Taint {
   return mapEntries(t, (e) => ({ ...e, mask: e.mask | mask }));
 }
 
-/** Like withMask, for flags that are not sanitizers (MASK.joined). */
-function withFlag(t: Taint, flag: number): Taint {
-  return t.size ? withMask(t, flag) : t;
+/**
+ * Concatenation of parts (a + b, templates, path.join): a part's values are marked `joined` when
+ * something comes before them that they do not control — a constant prefix, or a prefix from
+ * another source (a base folder given at construction, then a key per call).
+ */
+function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
+  let out: Taint = EMPTY;
+  const before = new Set<string>();
+  let hasPrefix = constantPrefix;
+  for (const part of parts) {
+    if (part.size) {
+      if (hasPrefix) {
+        out = union(
+          out,
+          mapEntries(part, (e) => {
+            if (e.atom.k === 's' && e.mask === MASK.all) return e; // a clean value
+            return before.has(atomKey(e.atom)) ? e : { ...e, mask: e.mask | MASK.joined };
+          }),
+        );
+      } else out = union(out, part);
+      for (const e of part.values()) if (!(e.atom.k === 's' && e.mask === MASK.all)) before.add(atomKey(e.atom));
+    }
+    hasPrefix = true;
+  }
+  return out;
 }
 
 function withStep(t: Taint, step: Step): Taint {
@@ -889,21 +911,15 @@ export class TaintCollector {
         const guard = guardMask(node, v, this.mm);
         return guard ? withMask(t, guard) : t;
       }
-      case 'TemplateLiteral': {
-        let t: Taint = EMPTY;
-        node.expressions.forEach((e, i) => {
-          const v = this.eval(e);
-          t = union(t, i > 0 || node.quasis[0].value.raw !== '' ? withFlag(v, MASK.joined) : v);
-        });
-        return t;
-      }
+      case 'TemplateLiteral':
+        return joinParts(node.expressions.map((e) => this.eval(e)), node.quasis[0].value.raw !== '');
       case 'TaggedTemplateExpression': {
         let t: Taint = EMPTY;
         for (const e of node.quasi.expressions) t = union(t, this.eval(e));
         return t;
       }
       case 'BinaryExpression':
-        if (node.operator === '+') return union(this.eval(node.left as Node), withFlag(this.eval(node.right), MASK.joined));
+        if (node.operator === '+') return joinParts([this.eval(node.left as Node), this.eval(node.right)], false);
         return CLEAN;
       case 'UpdateExpression':
         return CLEAN;
@@ -1001,12 +1017,7 @@ export class TaintCollector {
       if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return CLEAN;
       if (ref.module === 'path' && /(^|\.)(join|resolve)$/.test(p)) {
         // path.join(base, input): the later segments are joined under the first
-        let t: Taint = EMPTY;
-        args.forEach((a, i) => {
-          const v = this.eval(a.type === 'SpreadElement' ? a.argument : a);
-          t = union(t, i > 0 ? withFlag(v, MASK.joined) : v);
-        });
-        return t;
+        return joinParts(args.map((a) => this.eval(a.type === 'SpreadElement' ? a.argument : a)), false);
       }
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
       if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
