@@ -9,10 +9,11 @@
  *
  * Because that window reaches past the finding's line, code added right BELOW a finding (a new
  * route at the end of the file) changes its fingerprint. So a finding whose fingerprint is not in
- * the baseline is matched, second, by `line`: a hash of its own line without whitespace plus its
- * occurrence number among the same rule's findings on identical lines of the file. An entry
- * accepts one finding; exact fingerprint matches are made first. Editing the finding's line
- * itself, or a new identical line while the old one is still there, is a new finding.
+ * the baseline is matched, second, by `context`: a hash of its own line and the non-blank line
+ * before it (whitespace ignored), plus an occurrence number among the same rule's findings with
+ * that context in the file. An entry accepts one finding; fingerprint matches are made first.
+ * Editing the finding's line itself, or the code both right above and right below it, or adding
+ * a copy of it while the old one is still there, gives a new finding.
  *
  * The file (`--write-baseline <file>`), deterministic and sorted, with paths relative to the
  * baseline file's folder (so it works whichever folder is scanned):
@@ -21,7 +22,7 @@
  * {
  *   "nodesecBaseline": 1,
  *   "findings": [
- *     { "ruleId": "command-injection", "file": "src/app.js", "fingerprint": "5c2fb4a0c96d1f3e:1", "line": "9b1c2e0d4f3a5b6c:1" }
+ *     { "ruleId": "command-injection", "file": "src/app.js", "fingerprint": "5c2fb4a0c96d1f3e:1", "context": "9b1c2e0d4f3a5b6c:1" }
  *   ]
  * }
  * ```
@@ -39,8 +40,8 @@ export interface BaselineEntry {
   file: string;
   /** `primaryLocationLineHash` (`hex:n`), or "" when it could not be computed. */
   fingerprint: string;
-  /** Hash of the finding's line without whitespace, `:n` for its occurrence (optional). */
-  line?: string;
+  /** Hash of the finding's line and the non-blank line above it, `:n` for its occurrence (optional). */
+  context?: string;
 }
 
 export interface BaselineFile {
@@ -50,7 +51,7 @@ export interface BaselineFile {
 
 export class BaselineError extends Error {}
 
-type Finding = Pick<ReportedFinding, 'ruleId' | 'file' | 'line' | 'column' | 'fingerprint' | 'snippet'>;
+type Finding = Pick<ReportedFinding, 'ruleId' | 'file' | 'line' | 'column' | 'fingerprint'>;
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -62,7 +63,7 @@ function relFile(root: string, baseDir: string, file: string): string {
 }
 
 function cmp(a: BaselineEntry, b: BaselineEntry): number {
-  for (const k of ['file', 'ruleId', 'fingerprint', 'line'] as const) {
+  for (const k of ['file', 'ruleId', 'fingerprint', 'context'] as const) {
     const x = a[k] ?? '';
     const y = b[k] ?? '';
     if (x !== y) return x < y ? -1 : 1;
@@ -70,21 +71,32 @@ function cmp(a: BaselineEntry, b: BaselineEntry): number {
   return 0;
 }
 
-/** Each finding's entry (index into `findings`), with `line` occurrence numbers counted in file order. */
+/** Each finding's entry (index into `findings`), with `context` occurrence numbers counted in file order. */
 function entriesOf(findings: readonly Finding[], root: string, baseDir: string): Array<{ i: number; e: BaselineEntry }> {
   const seen = new Map<string, number>();
+  const texts = new Map<string, string[] | undefined>();
+  const linesOf = (file: string) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(path.resolve(root, file), 'utf8').split(/\r\n|\r|\n/));
+      } catch {
+        texts.set(file, undefined);
+      }
+    }
+    return texts.get(file);
+  };
   return findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => (a.f.file !== b.f.file ? (a.f.file < b.f.file ? -1 : 1) : a.f.line - b.f.line || a.f.column - b.f.column || a.i - b.i))
     .map(({ f, i }) => {
       const file = relFile(root, baseDir, f.file);
       const e: BaselineEntry = { ruleId: f.ruleId, file, fingerprint: f.fingerprint ?? '' };
-      const lh = lineHash(f.snippet);
-      if (lh) {
-        const k = `${f.ruleId}\0${file}\0${lh}`;
+      const ch = contextHash(linesOf(f.file), f.line);
+      if (ch) {
+        const k = `${f.ruleId}\0${file}\0${ch}`;
         const n = (seen.get(k) ?? 0) + 1;
         seen.set(k, n);
-        e.line = `${lh}:${n}`;
+        e.context = `${ch}:${n}`;
       }
       return { i, e };
     });
@@ -96,9 +108,15 @@ export function baselineEntries(findings: readonly Finding[], root: string, base
     .sort(cmp);
 }
 
-function lineHash(snippet: string | undefined): string | undefined {
-  const s = snippet?.replace(/[\s…]+/g, '');
-  return s ? createHash('sha256').update(s).digest('hex').slice(0, 16) : undefined;
+/** Hash of a 1-based line and the closest non-blank line above it, whitespace removed. */
+function contextHash(lines: string[] | undefined, line: number): string | undefined {
+  if (!lines) return undefined;
+  const squash = (s: string | undefined) => (s ?? '').replace(/\s+/g, '');
+  const own = squash(lines[line - 1]);
+  if (!own) return undefined;
+  let above = '';
+  for (let i = line - 2; i >= 0 && !above; i--) above = squash(lines[i]);
+  return createHash('sha256').update(above + '\n' + own).digest('hex').slice(0, 16);
 }
 
 export function formatBaseline(entries: BaselineEntry[]): string {
@@ -106,7 +124,7 @@ export function formatBaseline(entries: BaselineEntry[]): string {
   // One entry per line: small, reviewable diffs.
   const lines = [...entries]
     .sort(cmp)
-    .map((e) => `    { "ruleId": ${j(e.ruleId)}, "file": ${j(e.file)}, "fingerprint": ${j(e.fingerprint)}${e.line ? `, "line": ${j(e.line)}` : ''} }`);
+    .map((e) => `    { "ruleId": ${j(e.ruleId)}, "file": ${j(e.file)}, "fingerprint": ${j(e.fingerprint)}${e.context ? `, "context": ${j(e.context)}` : ''} }`);
   return `{\n  "nodesecBaseline": ${BASELINE_VERSION},\n  "findings": [${lines.length ? '\n' + lines.join(',\n') + '\n  ' : ''}]\n}\n`;
 }
 
@@ -139,11 +157,11 @@ export function parseBaseline(text: string, name: string): BaselineEntry[] {
       typeof e.ruleId !== 'string' ||
       typeof e.file !== 'string' ||
       typeof e.fingerprint !== 'string' ||
-      (e.line !== undefined && typeof e.line !== 'string')
+      (e.context !== undefined && typeof e.context !== 'string')
     )
-      throw new BaselineError(`${name}: findings[${i}] must be { "ruleId": string, "file": string, "fingerprint": string, "line"?: string }`);
+      throw new BaselineError(`${name}: findings[${i}] must be { "ruleId": string, "file": string, "fingerprint": string, "context"?: string }`);
     const out: BaselineEntry = { ruleId: e.ruleId, file: e.file, fingerprint: e.fingerprint };
-    if (e.line) out.line = e.line;
+    if (e.context) out.context = e.context;
     return out;
   });
 }
@@ -167,15 +185,15 @@ export class Baseline {
     return new Baseline(parseBaseline(text, file), path.dirname(abs));
   }
 
-  /** Indexes of the findings the baseline accepts: exact fingerprints first, then by line. */
+  /** Indexes of the findings the baseline accepts: fingerprints first, then by context. */
   match(findings: readonly Finding[], root: string): Set<number> {
     const order = entriesOf(findings, root, this.baseDir);
     const remaining = this.entries.map(() => true);
     const byFp = new Map<string, number[]>();
-    const byLine = new Map<string, number[]>();
+    const byContext = new Map<string, number[]>();
     this.entries.forEach((e, j) => {
       push(byFp, `${e.ruleId}\0${e.file}\0${e.fingerprint}`, j);
-      if (e.line) push(byLine, `${e.ruleId}\0${e.file}\0${e.line}`, j);
+      if (e.context) push(byContext, `${e.ruleId}\0${e.file}\0${e.context}`, j);
     });
     const take = (index: Map<string, number[]>, k: string): boolean => {
       for (const j of index.get(k) ?? []) {
@@ -192,7 +210,7 @@ export class Baseline {
     }
     for (const { i, e } of order) {
       if (accepted.has(i)) continue;
-      if (e.line && take(byLine, `${e.ruleId}\0${e.file}\0${e.line}`)) accepted.add(i);
+      if (e.context && take(byContext, `${e.ruleId}\0${e.file}\0${e.context}`)) accepted.add(i);
     }
     return accepted;
   }

@@ -78,19 +78,20 @@ export async function loadPlugins(specs: readonly string[], fromDir: string, bui
   const out: LoadedPlugin[] = [];
   for (const spec of specs) {
     const file = resolvePlugin(spec, fromDir);
-    if (!file) throw new PluginError(`plugin "${spec}" (${configName}) not found from ${fromDir}${isRelativeSpec(spec) ? '' : ' (is it installed?)'}`);
+    const where = `${configName}: plugin "${spec}"`;
+    if (!file) throw new PluginError(`${where} not found from ${fromDir}${isRelativeSpec(spec) ? '' : ' (is it installed?)'}`);
     let mod: any;
     try {
       mod = await import(pathToFileURL(file).href);
     } catch (e: any) {
-      throw new PluginError(`plugin "${spec}" failed to load: ${String(e?.message ?? e).split('\n')[0]}`);
+      throw new PluginError(`${where} failed to load: ${String(e?.message ?? e).split('\n')[0]}`);
     }
-    const rules = rulesOf(mod, spec);
+    const rules = rulesOf(mod, where);
     rules.forEach((rule, i) => {
-      validateRule(rule, `plugin "${spec}": rule #${i + 1}`);
+      validateRule(rule, `${where}: rule #${i + 1}`);
       const id = rule.meta.id;
       const other = taken.get(id);
-      if (other) throw new PluginError(`plugin "${spec}": rule id "${id}" is already used by ${other}; give it another id (e.g. "acme/${id.replace(/^.*\//, '')}")`);
+      if (other) throw new PluginError(`${where}: rule id "${id}" is already used by ${other}; give it another id (e.g. "acme/${id.replace(/^.*\//, '')}")`);
       taken.set(id, `plugin "${spec}"`);
     });
     out.push({ spec, file, rules });
@@ -98,14 +99,14 @@ export async function loadPlugins(specs: readonly string[], fromDir: string, bui
   return out;
 }
 
-function rulesOf(mod: any, spec: string): Rule[] {
+function rulesOf(mod: any, where: string): Rule[] {
   let v = mod?.default !== undefined ? mod.default : mod;
   // CommonJS through ESM interop: { default: module.exports }
   if (v && !Array.isArray(v) && !v.meta && !v.rules && Array.isArray(mod?.rules)) v = mod;
   if (Array.isArray(v)) return v;
   if (v && typeof v === 'object' && v.meta) return [v];
   if (v && typeof v === 'object' && Array.isArray(v.rules)) return v.rules;
-  throw new PluginError(`plugin "${spec}" must default-export a rule, an array of rules, or { rules: [...] }`);
+  throw new PluginError(`${where} must default-export a rule, an array of rules, or { rules: [...] }`);
 }
 
 /** Checks a rule's shape; throws a PluginError naming `where` and the field. */

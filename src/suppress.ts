@@ -57,7 +57,7 @@ export function parseSuppressions(comments: readonly CommentLike[]): { suppressi
   for (const c of comments) {
     if (!c.value.includes(SUPPRESSION_MARKER)) continue;
     // Block comments: drop the decoration of JSDoc-style lines (" * ").
-    const body = c.type === 'Block' ? c.value.replace(/^\s*\*+/, '').replace(/\s*\*+\s*$/, '') : c.value;
+    const body = c.type === 'Block' ? c.value.replace(/^[\s*]+/, '').replace(/[\s*]+$/, '') : c.value;
     const m = DIRECTIVE.exec(body.trim());
     if (!m) continue;
     const nextLine = !!m[1];

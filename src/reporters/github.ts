@@ -77,7 +77,7 @@ function diagnosticCommand(root: string, d: Diagnostic): string {
       ['file', relativePath(root, d.file)],
       ['line', d.line !== undefined && d.line >= 1 ? d.line : undefined],
       ['col', d.column !== undefined && d.column >= 1 ? d.column : undefined],
-      ['title', `nodesec: ${d.kind}`],
+      ['title', `nodesec ${d.kind}`],
     ],
     d.message,
   );
