@@ -11,7 +11,7 @@
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, atomKey, entryKey, MASK } from './taint.js';
+import { addStep, applyProp, atomKey, entryKey, MASK } from './taint.js';
 import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
@@ -177,7 +177,8 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
             const prop = d.atom.prop;
             for (const x of expand(call.args[d.atom.i] ?? [])) {
               const y = prop !== undefined ? applyPropEntry(x, prop) : x;
-              push({ atom: y.atom, mask: y.mask | d.mask, trace: joinTrace(y.trace, call, d.trace) });
+              if (!y) continue;
+              push({ atom: y.atom, mask: y.mask | d.mask, trace: joinTrace(y.trace, call, d.trace), ...(y.field !== undefined ? { field: y.field } : {}) });
             }
           } else push(d);
         }
@@ -245,6 +246,8 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
 
   function reachSink(sink: SinkFact): Flow | undefined {
     const entries = expand(sink.value).filter((e) => !(e.mask & sink.mask));
+    if (process.env.NODESEC_DEBUG_SINK && sink.loc.file.endsWith(process.env.NODESEC_DEBUG_SINK.split(':')[0]) && String(sink.loc.line) === process.env.NODESEC_DEBUG_SINK.split(':')[1])
+      for (const e of entries) process.stderr.write(`sink entry ${atomKey(e.atom)} mask=${e.mask} ${e.trace.map((t) => t.file + ':' + t.line + ' ' + t.label).join(' | ')}\n`);
     for (const e of entries) {
       const src = sourceOf(e, sink.requestOnly, sink.partialOnly);
       if (src) return { sink, source: src, trace: relabel(e.trace, src) };
@@ -287,6 +290,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
           if (!arg) continue;
           for (const x of expand(arg)) {
             const y = prop !== undefined ? applyPropEntry(x, prop) : x;
+            if (!y) continue;
             const m = y.mask | e.mask;
             if (m & sinkMask) continue;
             const cand: Entry = { atom: y.atom, mask: m, trace: joinTrace(y.trace, call, e.trace) };
@@ -325,10 +329,7 @@ function relabel(trace: Step[], source: string): Step[] {
   return trace.length ? [{ ...trace[0], label: source }, ...trace.slice(1)] : trace;
 }
 
-function applyPropEntry(e: Entry, prop: string): Entry {
-  if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
-  return e;
-}
+const applyPropEntry = applyProp;
 
 function appendTrace(a: Step[], b: Step[]): Step[] {
   let t = a;

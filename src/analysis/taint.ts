@@ -43,6 +43,8 @@ export interface Entry {
   atom: Atom;
   mask: number;
   trace: Step[];
+  /** The object-literal property this value was stored under (`{ dir: x }`), for field-sensitive reads. */
+  field?: string;
 }
 
 export type Taint = Map<string, Entry>;
@@ -57,7 +59,7 @@ export function atomKey(a: Atom): string {
   return a.k === 'p' ? `p:${a.fn}:${a.i}:${a.prop ?? ''}` : a.k === 'r' ? `r:${a.call}` : `s:${a.desc}`;
 }
 export function entryKey(e: Entry): string {
-  return atomKey(e.atom) + '|' + e.mask;
+  return atomKey(e.atom) + '|' + e.mask + (e.field !== undefined ? '#' + e.field : '');
 }
 
 export function addStep(trace: Step[], step: Step | undefined): Step[] {
@@ -86,8 +88,17 @@ function mapEntries(t: Taint, f: (e: Entry) => Entry | undefined): Taint {
   return out;
 }
 
-/** Reading property `prop` of a value: a parameter atom remembers the first property read. */
-export function applyProp(e: Entry, prop: string): Entry {
+/**
+ * Reading property `prop` of a value. A value stored under another property of an object
+ * literal is not read (`{ dir: a, name: b }.dir` is `a` only); a parameter atom remembers the
+ * first property read from it. Returns undefined when the value does not flow.
+ */
+export function applyProp(e: Entry, prop: string): Entry | undefined {
+  if (e.field !== undefined) {
+    if (prop !== '*' && e.field !== prop) return undefined;
+    const { field: _f, ...rest } = e;
+    return rest;
+  }
   if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
   return e;
 }
@@ -101,6 +112,11 @@ function withMask(t: Taint, mask: number): Taint {
  * something comes before them that they do not control — a constant prefix, or a prefix from
  * another source (a base folder given at construction, then a key per call).
  */
+/** The source an atom stands for, whatever property of it was read (options.dir, options.name). */
+function rootKey(a: Atom): string {
+  return a.k === 'p' ? `p:${a.fn}:${a.i}` : atomKey(a);
+}
+
 function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
   let out: Taint = EMPTY;
   const before = new Set<string>();
@@ -112,11 +128,13 @@ function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
           out,
           mapEntries(part, (e) => {
             if (e.atom.k === 's' && e.mask === MASK.all) return e; // a clean value
-            return before.has(atomKey(e.atom)) ? e : { ...e, mask: e.mask | MASK.joined };
+            // A call's result whose origin is known only after linking may share the prefix's source.
+            if (e.atom.k === 'r') return e;
+            return before.has(rootKey(e.atom)) ? e : { ...e, mask: e.mask | MASK.joined };
           }),
         );
       } else out = union(out, part);
-      for (const e of part.values()) if (!(e.atom.k === 's' && e.mask === MASK.all)) before.add(atomKey(e.atom));
+      for (const e of part.values()) if (!(e.atom.k === 's' && e.mask === MASK.all)) before.add(rootKey(e.atom));
     }
     hasPrefix = true;
   }
@@ -246,6 +264,7 @@ const CALLBACK_ELEMENT_METHODS = new Set([
   'finally',
 ]);
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'add', 'append', 'fill']);
+const OPAQUE_RESULT_MODULES = new Set(['child_process', 'fs', 'fs-extra', 'graceful-fs', 'net', 'http', 'https', 'http2', 'dgram', 'cross-spawn', 'execa', 'shelljs']);
 const SHELL_ESCAPERS = new Set(['shell-quote', 'shescape', 'shell-escape', 'any-shell-escape', 'shell-escape-tag', 'shlex']);
 
 // ---------------------------------------------------------------------------------------------
@@ -942,7 +961,11 @@ export class TaintCollector {
         let t: Taint = EMPTY;
         for (const p of node.properties) {
           if (p.type === 'SpreadElement') t = union(t, this.eval(p.argument));
-          else if (p.value && !isFunctionish(p.value as Node)) t = union(t, this.eval(p.value as Node));
+          else if (p.value && !isFunctionish(p.value as Node)) {
+            const key = propName(p);
+            const v = this.eval(p.value as Node);
+            t = union(t, key === undefined ? v : mapEntries(v, (e) => ({ ...e, field: key })));
+          }
         }
         return t;
       }
@@ -1022,6 +1045,9 @@ export class TaintCollector {
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
       if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
       if (ref.module === 'fs' && /(exists|existsSync|access|accessSync|stat|statSync|lstat|lstatSync)$/.test(p)) return CLEAN;
+      // Processes, files, sockets: what they return (a ChildProcess, file contents, a stream)
+      // is not the arguments they were given.
+      if (OPAQUE_RESULT_MODULES.has(ref.module) && !/realpath|resolve|join/i.test(p)) return EMPTY;
     }
     if (callee.type === 'MemberExpression') {
       const method = propName(callee);
