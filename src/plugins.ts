@@ -75,6 +75,7 @@ function resolveEsmPackage(spec: string, fromDir: string): string | undefined {
 export async function loadPlugins(specs: readonly string[], fromDir: string, builtins: readonly Rule[], configName: string): Promise<LoadedPlugin[]> {
   const taken = new Map<string, string>();
   for (const r of builtins) taken.set(r.meta.id, 'a built-in rule');
+  taken.set('unused-suppression', 'the pseudo-rule of --report-unused-ignores');
   const out: LoadedPlugin[] = [];
   for (const spec of specs) {
     const file = resolvePlugin(spec, fromDir);
