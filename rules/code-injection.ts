@@ -64,6 +64,9 @@ export default defineRule({
       construct: true,
       label: 'the vm module',
     },
+    // Libraries that evaluate their input as JavaScript by default.
+    { modules: ['gray-matter'], paths: [[]], args: [0], label: 'gray-matter (evaluates ---js front matter)' },
+    { modules: ['serialize-to-js', 'node-serialize'], paths: [['deserialize'], ['unserialize']], args: [0], label: 'a deserializer that evaluates code' },
   ],
   flowMessage: (source, sink) => `Code evaluated by ${sink} depends on ${source}.`,
   auditMessage: (sink) => `Non-constant code is evaluated by ${sink}; no attacker-controlled source was proven (audit).`,

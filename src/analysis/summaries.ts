@@ -200,8 +200,12 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
       }
       const call = callById.get(e.atom.call);
       if (!call) continue;
-      for (const x of expandCall(call)) {
+      const prop = e.atom.prop;
+      for (const x0 of expandCall(call)) {
+        const x = prop !== undefined ? applyProp(x0, prop) : x0;
+        if (!x) continue;
         const y: Entry = { atom: x.atom, mask: x.mask | e.mask, trace: e.trace.length ? appendTrace(x.trace, e.trace) : x.trace };
+        if (x.field !== undefined) y.field = x.field;
         const k = entryKey(y);
         if (!out.has(k) && out.size < MAX_EXPAND) out.set(k, y);
       }

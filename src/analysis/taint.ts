@@ -21,6 +21,7 @@ import type { Framework } from './frameworks.js';
 import { isFunction, propName, unwrap } from './walk.js';
 import { isRelativeSpec as isRelative } from './resolve.js';
 import type { Node } from './walk.js';
+import { checkDeadline } from '../deadline.js';
 
 // ---------------------------------------------------------------------------------------------
 // Values
@@ -32,7 +33,7 @@ export const MASK = { code: 1, command: 2, path: 4, proto: 8, all: 15, joined: 1
 
 export type Atom =
   | { k: 'p'; fn: string; i: number; prop?: string }
-  | { k: 'r'; call: string }
+  | { k: 'r'; call: string; prop?: string }
   | { k: 's'; desc: string };
 
 export interface Step extends Location {
@@ -56,7 +57,7 @@ const MAX_ENTRIES = 48;
 const MAX_TRACE = 24;
 
 export function atomKey(a: Atom): string {
-  return a.k === 'p' ? `p:${a.fn}:${a.i}:${a.prop ?? ''}` : a.k === 'r' ? `r:${a.call}` : `s:${a.desc}`;
+  return a.k === 'p' ? `p:${a.fn}:${a.i}:${a.prop ?? ''}` : a.k === 'r' ? `r:${a.call}:${a.prop ?? ''}` : `s:${a.desc}`;
 }
 export function entryKey(e: Entry): string {
   return atomKey(e.atom) + '|' + e.mask + (e.field !== undefined ? '#' + e.field : '');
@@ -99,7 +100,8 @@ export function applyProp(e: Entry, prop: string): Entry | undefined {
     const { field: _f, ...rest } = e;
     return rest;
   }
-  if (e.atom.k === 'p' && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
+  // A parameter, or a call result resolved later, remembers the first property read from it.
+  if ((e.atom.k === 'p' || e.atom.k === 'r') && e.atom.prop === undefined) return { ...e, atom: { ...e.atom, prop } };
   return e;
 }
 
@@ -112,7 +114,10 @@ function withMask(t: Taint, mask: number): Taint {
  * something comes before them that they do not control — a constant prefix, or a prefix from
  * another source (a base folder given at construction, then a key per call).
  */
-/** The source an atom stands for, whatever property of it was read (options.dir, options.name). */
+/**
+ * The source an atom stands for, whatever property of it was read: the properties of one options
+ * object are one caller's decision (`path.join(opts.dir, opts.name)` writes where the caller says).
+ */
 function rootKey(a: Atom): string {
   return a.k === 'p' ? `p:${a.fn}:${a.i}` : atomKey(a);
 }
@@ -299,6 +304,8 @@ export interface CollectorOptions {
   taintRules: TaintRuleSpec[];
   locOf(node: Node): Location;
   extraModels?: ExtraModels;
+  /** Per-file time budget (performance.now() time): finish() throws a TimeoutError past it. */
+  deadline?: number;
 }
 
 /** Fed by the engine's walk (enter/exit), then `finish()` evaluates and returns the file's facts. */
@@ -470,9 +477,13 @@ export class TaintCollector {
   finish(): FileFacts {
     this.initParams();
     this.resolveHandlers();
+    let n = 0;
     for (let iter = 0; iter < 8; iter++) {
       this.changed = false;
-      for (const f of this.flows) this.flow(f.node, f.fn);
+      for (const f of this.flows) {
+        if ((++n & 255) === 0) checkDeadline(this.o.deadline); // time budget (--max-file-time)
+        this.flow(f.node, f.fn);
+      }
       if (!this.changed) break;
     }
     return this.facts();
@@ -696,12 +707,17 @@ export class TaintCollector {
       this.addField(this.thisKeyAt(m), propName(m) ?? '*', t);
       return;
     }
-    // Weak update of the root variable: obj.a.b = t taints obj.
+    // Weak update of the root variable: obj.a.b = t taints obj, under field `a` when known.
     let root: Node = obj;
-    while (root.type === 'MemberExpression') root = unwrap(root.object);
+    let first: Node = m;
+    while (root.type === 'MemberExpression') {
+      first = root;
+      root = unwrap(root.object);
+    }
     if (root.type === 'Identifier') {
       const v = this.varOf(root);
-      if (v) this.addVar(v, t);
+      const field = propName(first as TSESTree.MemberExpression);
+      if (v) this.addVar(v, field === undefined ? t : mapEntries(t, (e) => ({ ...e, field })));
     } else if (root.type === 'ThisExpression') {
       const first = firstMemberAfterThis(m);
       if (first) this.addField(this.thisKeyAt(m), first, t);
@@ -1661,8 +1677,9 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
 // ---- prototype keys: a key is safe for prototype pollution once `__proto__` AND `constructor` (or
 // `prototype`, which `constructor.prototype` needs) are excluded. Each exclusion is a partial bit;
 // guardMask turns both into MASK.proto, so a guard on `__proto__` alone stays vulnerable.
-const NO_PROTO_KEY = 16;
-const NO_CTOR_KEY = 32;
+// (bits above every MASK value; they never leave guardMask)
+const NO_PROTO_KEY = 1 << 8;
+const NO_CTOR_KEY = 1 << 9;
 
 function protoKeyMask(mask: number): number {
   if ((mask & NO_PROTO_KEY) && (mask & NO_CTOR_KEY)) mask |= MASK.proto;
