@@ -130,6 +130,8 @@ program
   .option('--disable <ids...>', 'do not run these rules')
   .option('--ignore <globs...>', 'extra paths to skip (gitignore syntax)')
   .option('--max-file-size <bytes>', 'skip files larger than this (default 2 MiB)', positiveInt)
+  .option('--timing', "add the scan's duration (stats.durationMs) to the json report, which is otherwise identical from run to run")
+  .option('--max-file-time <ms>', 'time budget per file: a file whose analysis takes longer is skipped with a timeout diagnostic (default 10000)', positiveInt)
   .option('--baseline <file>', 'report only findings that are not in this baseline file')
   .option('--write-baseline <file>', "record this scan's findings as the baseline (exits 0)")
   .option('--include-suppressed', 'also show findings hidden by nodesec-ignore comments or the baseline, marked as suppressed')
@@ -174,6 +176,7 @@ program
         ignore: o.ignore,
         configIgnore: config && c.ignore?.length ? { base: config.dir, globs: c.ignore } : undefined,
         maxFileSize: o.maxFileSize,
+        maxFileTime: o.maxFileTime,
         sarifCategory: o.sarifCategory,
         includeSuppressed: !!o.includeSuppressed || !!o.writeBaseline,
         reportUnusedIgnores: !!o.reportUnusedIgnores,
@@ -207,7 +210,7 @@ program
     }
     const color = !o.output && o.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY && format === 'text';
     if (o.quiet && format === 'text') result = { ...result, diagnostics: [], quiet: true } as typeof result;
-    const reporterOptions = { color, includeSuppressed: !!o.includeSuppressed };
+    const reporterOptions = { color, includeSuppressed: !!o.includeSuppressed, timing: !!o.timing };
     const out = reporters[format](result, reporterOptions);
     progress?.stop();
     if (o.output) {

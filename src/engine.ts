@@ -12,6 +12,7 @@ import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
 import { walk } from './analysis/walk.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { extraModelsFor, sinkSpecsFor } from './knowledge.js';
+import { checkDeadline } from './deadline.js';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -47,6 +48,8 @@ export function analyzeFile(input: {
   threatModel: ThreatModel;
   /** The project's own sources, sinks and sanitizers (config file). */
   knowledge?: TaintKnowledge;
+  /** Time budget (a performance.now() time): past it, analysis throws a TimeoutError (deadline.ts). */
+  deadline?: number;
 }): FileAnalysis {
   const { file, text, ast, rules } = input;
   const bindings = buildBindings(ast, input.sourceType);
@@ -129,11 +132,15 @@ export function analyzeFile(input: {
     .filter((r) => (r.sinks && r.sinks.length) || (r.writeSinks && r.writeSinks.length))
     .map((r) => ({ ruleId: r.meta.id, sinks: k ? [...(r.sinks ?? []), ...sinkSpecsFor(k, r.meta.id)] : r.sinks ?? [], writeSinks: r.writeSinks, mask: maskForRule(r.meta.id) }));
   const extraModels = k ? extraModelsFor(file, k, maskForRule) : undefined;
-  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf, extraModels }) : undefined;
+  const deadline = input.deadline;
+  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf, extraModels, deadline }) : undefined;
 
+  checkDeadline(deadline);
+  let visited = 0;
   walk(
     ast,
     (node) => {
+      if ((++visited & 4095) === 0) checkDeadline(deadline);
       collector?.enter(node);
       const hs = enterHandlers.get(node.type);
       if (hs) for (const h of hs) h(node);

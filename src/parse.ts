@@ -16,6 +16,8 @@ export interface ParseError {
   message: string;
   line?: number;
   column?: number;
+  /** The parser overflowed the stack: nesting too deep to parse (not a syntax error). */
+  tooDeep?: boolean;
 }
 
 type Estree = typeof import('@typescript-eslint/typescript-estree');
@@ -54,13 +56,14 @@ export function parseSource(text: string, file: string, opts: { comments?: boole
         /\.(mjs|mts)$/i.test(file) || hasModuleSyntax(ast) ? 'module' : 'script';
       return { ok: true, ast, sourceType };
     } catch (e: any) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) return { ok: false, tooDeep: true, message: 'nesting is too deep to parse' };
       const msg = String(e?.message ?? e).split('\n')[0];
       return { ok: false, message: msg, line: e?.lineNumber, column: e?.column != null ? e.column + 1 : undefined };
     }
   };
   let r = attempt(jsx);
   // A .js file with `<T>x` casts or comparisons that look like JSX: retry without JSX.
-  if (!r.ok && jsx && !JSX_EXT.test(file)) {
+  if (!r.ok && !r.tooDeep && jsx && !JSX_EXT.test(file)) {
     const r2 = attempt(false);
     if (r2.ok) r = r2;
   }

@@ -8,6 +8,7 @@ import { SEVERITIES } from './rule.js';
 import type { ReportedFinding, ScanResult } from './types.js';
 import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
 import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
+import { DEFAULT_MAX_FILE_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
 import { isTestPath } from './engine.js';
@@ -31,6 +32,8 @@ export interface ScanOptions {
   severity?: Severity;
   ignore?: string[];
   maxFileSize?: number;
+  /** Per-file time budget in ms for parsing and analysis; a file over it becomes a 'timeout' diagnostic. */
+  maxFileTime?: number;
   sarifCategory?: string;
   /** Called with (done, total, phase) as the scan goes: discovering, analysing (per file), linking. */
   onProgress?: (done: number, total: number, phase: ScanPhase) => void;
@@ -51,6 +54,12 @@ export interface ScanOptions {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * Parse speed assumed by the time budget (characters per millisecond), on the fast side: a file is
+ * refused unparsed only when even a fast parse would not fit in --max-file-time.
+ */
+const PARSE_CHARS_PER_MS = 2000;
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s); // critical 4 ... low 1
@@ -96,6 +105,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const textFiles = wanted.filter((f) => f.kind === 'text');
   const suppressions = new Map<string, Suppression[]>();
   const maxBytes = opts.maxFileSize ?? DEFAULT_MAX_BYTES;
+  const maxTime = opts.maxFileTime !== undefined && opts.maxFileTime > 0 ? opts.maxFileTime : DEFAULT_MAX_FILE_TIME_MS;
+  const timeout = (rel: string): Diagnostic => ({
+    file: rel,
+    kind: 'timeout',
+    message: `analysis would take longer than ${maxTime} ms; skipped, raise --max-file-time to analyse it`,
+  });
   let parser: typeof import('./parse.js') | undefined;
   let engine: typeof import('./engine.js') | undefined;
   let done = 0;
@@ -114,6 +129,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engine = await import('./engine.js');
       await parser.loadParser();
     }
+    // The time budget: parsing cannot be interrupted, so a file that even a fast parse could not
+    // finish within it is not started; analysis checks the deadline as it goes (deadline.ts).
+    if (read.text.length > maxTime * PARSE_CHARS_PER_MS) {
+      diagnostics.push(timeout(f.rel));
+      skipped++;
+      continue;
+    }
+    const deadline = performance.now() + maxTime;
     // Comments only for files that contain a suppression marker: nothing to pay elsewhere.
     const marked = hasMarker(read.text);
     const parsed = parser.parseSource(read.text, f.rel, { comments: marked });
@@ -123,12 +146,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const p of s.problems) diagnostics.push({ file: f.rel, kind: 'suppression', message: p.message, line: p.line, column: p.column });
     }
     if (!parsed.ok) {
-      diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
+      if (parsed.tooDeep) diagnostics.push({ file: f.rel, kind: 'too-deep', message: parsed.message });
+      else diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
       skipped++;
       continue;
     }
     try {
-      const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel, knowledge: opts.knowledge });
+      const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel, knowledge: opts.knowledge, deadline });
       findings.push(...res.findings);
       if (res.facts) facts.push(res.facts);
       for (const [id, pf] of Object.entries(res.projectFacts)) {
@@ -138,12 +162,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       }
       scanned++;
     } catch (e: any) {
-      const deep = e instanceof RangeError;
-      diagnostics.push({
-        file: f.rel,
-        kind: deep ? 'too-deep' : 'internal',
-        message: deep ? 'nesting is too deep to analyse' : `analysis failed: ${String(e?.message ?? e).split('\n')[0]}`,
-      });
+      if (e instanceof TimeoutError) diagnostics.push(timeout(f.rel));
+      else if (isStackOverflow(e)) diagnostics.push({ file: f.rel, kind: 'too-deep', message: 'nesting is too deep to analyse' });
+      else diagnostics.push({ file: f.rel, kind: 'internal', message: `analysis failed: ${String(e?.message ?? e).split('\n')[0]}` });
+      suppressions.delete(f.rel); // not analysed: its nodesec-ignore comments are neither used nor unused
       skipped++;
     }
     opts.onProgress?.(done, total, 'analysing');

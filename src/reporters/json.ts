@@ -38,10 +38,14 @@
  *   "stats": {
  *     "filesScanned": 42, "filesSkipped": 1,
  *     "findingsBySeverity": { "critical": 1, "high": 0, "medium": 0, "low": 0 },
- *     "suppressed": 0, "durationMs": 812
+ *     "suppressed": 0
+ *     // "durationMs": 812               // only with `timing: true` (the CLI's --timing)
  *   }
  * }
  * ```
+ *
+ * The same input gives a byte-identical document: no timestamps, no absolute paths, no timing
+ * unless asked for (`durationMs` is the one field that varies from run to run).
  *
  * Diagnostic kinds: unreadable, binary, encoding, syntax, too-large, minified, too-deep, timeout,
  * internal, suppression (a nodesec-ignore comment without a usable rule id). New optional keys
@@ -67,7 +71,7 @@ pretty-printed with 2 spaces, ends with a newline, and its keys always come in t
 | \`threatModel\` | string | \`"app"\`, \`"library"\` or \`"all"\`: which sources counted as untrusted. |
 | \`findings\` | array | Sorted by file, line, column, rule. See below. |
 | \`diagnostics\` | array | Files that could not be fully analysed, sorted by file. See below. |
-| \`stats\` | object | \`filesScanned\`, \`filesSkipped\`, \`findingsBySeverity\` (\`critical\`, \`high\`, \`medium\`, \`low\`), \`suppressed\`, \`durationMs\`. |
+| \`stats\` | object | \`filesScanned\`, \`filesSkipped\`, \`findingsBySeverity\` (\`critical\`, \`high\`, \`medium\`, \`low\`), \`suppressed\`; \`durationMs\` (the scan's duration) only with \`--timing\`, so that the same input gives a byte-identical report. |
 
 Each finding:
 
@@ -120,8 +124,7 @@ Each diagnostic: \`{ file, kind, message }\` plus \`line\` and \`column\` when k
     "filesScanned": 42,
     "filesSkipped": 1,
     "findingsBySeverity": { "critical": 1, "high": 0, "medium": 0, "low": 0 },
-    "suppressed": 0,
-    "durationMs": 812
+    "suppressed": 0
   }
 }
 \`\`\`
@@ -171,8 +174,14 @@ export interface JsonReport {
     filesSkipped: number;
     findingsBySeverity: Record<Severity, number>;
     suppressed: number;
-    durationMs: number;
+    /** Only with `timing: true`: it differs from run to run. */
+    durationMs?: number;
   };
+}
+
+export interface JsonReporterOptions extends ReporterOptions {
+  /** Add `stats.durationMs` (the report is then no longer byte-identical across runs). */
+  timing?: boolean;
 }
 
 function step(s: TraceStep): JsonTraceStep {
@@ -212,7 +221,7 @@ function diagnostic(d: Diagnostic): JsonDiagnostic {
 }
 
 /** The JSON report as an object (same shape and key order as the printed document). */
-export function buildJsonReport(result: ScanResult): JsonReport {
+export function buildJsonReport(result: ScanResult, options?: { timing?: boolean }): JsonReport {
   const s = result.stats;
   const bySeverity = {} as Record<Severity, number>;
   for (const sev of SEVERITY_ORDER) bySeverity[sev] = s.findingsBySeverity?.[sev] ?? 0;
@@ -227,14 +236,14 @@ export function buildJsonReport(result: ScanResult): JsonReport {
       filesSkipped: s.filesSkipped,
       findingsBySeverity: bySeverity,
       suppressed: s.suppressed,
-      durationMs: s.durationMs,
+      ...(options?.timing ? { durationMs: s.durationMs } : {}),
     },
   };
 }
 
 /** The JSON reporter: a pure function of the scan result. */
-export function jsonReporter(result: ScanResult, _options: ReporterOptions): string {
-  return JSON.stringify(buildJsonReport(result), null, 2) + '\n';
+export function jsonReporter(result: ScanResult, options: JsonReporterOptions): string {
+  return JSON.stringify(buildJsonReport(result, { timing: options?.timing }), null, 2) + '\n';
 }
 
 export default jsonReporter;
