@@ -305,6 +305,8 @@ interface RawEntry {
   /** Real path, when known without a syscall (entries reached without crossing a symlink). */
   real?: string;
   symlink: boolean;
+  /** A JS-named entry that is neither a file, a directory nor a symlink: what it is (FIFO, socket...). */
+  special?: string;
 }
 
 interface WalkOutput {
@@ -331,7 +333,12 @@ async function walk(cwdAbs: string, relBase: string, realBase: string | undefine
     const dirent = e.dirent as Dirent;
     const sub = e.path;
     const symlink = dirent.isSymbolicLink();
-    if (!symlink && !dirent.isFile()) continue;
+    if (!symlink && !dirent.isFile()) {
+      // A named pipe, socket or device with a source name: reported, never opened.
+      if (!dirent.isDirectory() && isJsPath(e.name))
+        entries.push({ rel: joinRel(relBase, sub), abs: path.join(cwdAbs, ...sub.split('/')), symlink: false, special: specialKind(dirent) });
+      continue;
+    }
     const rel = joinRel(relBase, sub);
     if (!symlink && e.name === '.gitignore') gitignoreDirs.push(dirOfRel(rel));
     entries.push({
@@ -342,6 +349,10 @@ async function walk(cwdAbs: string, relBase: string, realBase: string | undefine
     });
   }
   return { entries, gitignoreDirs };
+}
+
+function specialKind(d: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  return d.isFIFO() ? 'a named pipe/FIFO' : d.isSocket() ? 'a socket' : d.isCharacterDevice() || d.isBlockDevice() ? 'a device' : 'not a file';
 }
 
 /** 'js', 'text' or undefined (not scanned) for a file found by the walk. */
@@ -517,6 +528,10 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
       const { ctx } = round[i]!;
       for (const e of outputs[i]!.entries) {
         if (ctx.matcher?.ignores(toTop(e.rel))) continue;
+        if (e.special) {
+          if (classify(e.rel, wants)) skip(e.rel, `not a regular file (${e.special}); skipped`);
+          continue;
+        }
         if (e.symlink) {
           links.push({ ctx, entry: e });
           continue;
@@ -572,6 +587,8 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
         if (files.has(link.rel) || realFiles.has(r.real)) continue;
         realFiles.add(r.real);
         files.set(link.rel, { abs: link.abs, rel: link.rel, kind });
+      } else if (classify(link.rel, wants)) {
+        skip(link.rel, `symlink to something that is not a regular file (${specialKind(st)}); skipped`);
       }
     }
   }
