@@ -420,6 +420,8 @@ export class TaintCollector {
     if (p && (p.type === 'MethodDefinition' || p.type === 'PropertyDefinition') && p.parent?.parent) return 'C:' + classKey(p.parent.parent);
     if (node.type === 'FunctionDeclaration' && node.id) return 'V:' + node.id.name;
     if (p && p.type === 'VariableDeclarator' && p.id.type === 'Identifier') return 'V:' + p.id.name;
+    if (p && p.type === 'AssignmentExpression' && p.parent?.type === 'VariableDeclarator' && p.parent.id.type === 'Identifier')
+      return 'V:' + p.parent.id.name; // var Git = exports.Git = function () {}
     if (p && p.type === 'AssignmentExpression' && p.left.type === 'MemberExpression') {
       const proto = prototypeOwner(p.left);
       if (proto) return 'V:' + proto;
@@ -472,11 +474,29 @@ export class TaintCollector {
     }
   }
 
+  /** `obj.m = fnDefinedElsewhere` (e.g. `module.exports = flatten; flatten.unflatten = unflatten`): a method of obj. */
+  private registerMethodRefs(): void {
+    for (const { node } of this.flows) {
+      if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.computed) continue;
+      if (unwrap(node.right).type !== 'Identifier') continue;
+      const path = memberPath(node.left.object);
+      const name = propName(node.left);
+      if (!path || !name || path[0] === 'exports' || path[0] === 'module') continue;
+      const fn = this.fnNodeOf(node.right);
+      if (!fn || !isFunction(fn)) continue;
+      const owner = 'V:' + path.join('.');
+      let m = this.methodsByThis.get(owner);
+      if (!m) this.methodsByThis.set(owner, (m = new Map()));
+      if (!m.has(name)) m.set(name, fn);
+    }
+  }
+
   // ---- evaluation ----
 
   finish(): FileFacts {
     this.initParams();
     this.resolveHandlers();
+    this.registerMethodRefs();
     let n = 0;
     for (let iter = 0; iter < 8; iter++) {
       this.changed = false;
@@ -539,6 +559,13 @@ export class TaintCollector {
       if (def.type === 'Variable' && v.defs.length === 1) {
         const init = this.mm.initOf(v);
         if (init && init.path.length === 0) return this.fnNodeOf(init.init, depth + 1);
+      }
+      // UMD: (function (factory) { module.exports = factory(); })(function () { ... })
+      if (def.type === 'Parameter' && v.defs.length === 1 && !this.mm.isReassigned(v)) {
+        const fn: any = def.node;
+        const call = fn?.parent;
+        const i = isFunction(fn) ? fn.params.indexOf(def.name as any) : -1;
+        if (i >= 0 && call?.type === 'CallExpression' && unwrap(call.callee) === fn && call.arguments[i]) return this.fnNodeOf(call.arguments[i], depth + 1);
       }
       return undefined;
     }
@@ -737,6 +764,17 @@ export class TaintCollector {
         if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') {
           const f = this.fnNodeOf(node.right);
           if (f) fn.publishes.add(this.fnByNode.get(f)!.id);
+        } else if (left.type === 'MemberExpression' && !isFunction(unwrap(node.right))) {
+          // api.method = localFunction: a method of api like api.method = function () {}
+          const path = memberPath(left.object);
+          const name = propName(left);
+          const f = path && name && path[0] !== 'exports' && path[0] !== 'module' ? this.fnNodeOf(node.right) : undefined;
+          if (f && name && isFunction(f)) {
+            const key = 'V:' + path!.join('.');
+            let m = this.methodsByThis.get(key);
+            if (!m) this.methodsByThis.set(key, (m = new Map()));
+            if (!m.has(name)) m.set(name, f);
+          }
         }
         return;
       }
@@ -796,7 +834,8 @@ export class TaintCollector {
   }
 
   private noteReturned(info: FnInfo, expr: Node, depth = 0): void {
-    const n = unwrap(expr);
+    let n = unwrap(expr);
+    while (n.type === 'AssignmentExpression' && n.operator === '=') n = unwrap(n.right); // return api = { ... }
     const add = (x: Node) => {
       const f = this.fnNodeOf(x);
       if (f) info.publishes.add(this.fnByNode.get(f)!.id);
@@ -1244,6 +1283,13 @@ export class TaintCollector {
       if (cls) return this.classDesc(cls);
       const desc: ExportDesc = { fn: info.id };
       if (info.thisKey.startsWith('V:')) this.mergeMethods(desc, info.thisKey.slice(2));
+      // var Store = exports.Store = function () {}; Store.prototype.set = ...
+      let child: any = fnNode;
+      for (let p: any = child.parent; p && p.type === 'AssignmentExpression' && p.right === child; child = p, p = p.parent) {
+        if (p.left.type === 'Identifier') this.mergeMethods(desc, p.left.name);
+      }
+      const decl: any = child.parent;
+      if (child !== fnNode && decl?.type === 'VariableDeclarator' && decl.init === child && decl.id.type === 'Identifier') this.mergeMethods(desc, decl.id.name);
       return desc;
     }
     if (n.type === 'ObjectExpression') {
@@ -1605,7 +1651,7 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     // v !== '__proto__' (a denied prototype key)
     if ((eq && !positive) || (ne && positive)) {
       const other = refersTo(t.left, v, mm) ? t.right : refersTo(t.right, v, mm) ? t.left : undefined;
-      if (other) return protoKeyBits([mm.constantValue(other)]);
+      if (other) return keyIsString(v, mm) ? protoKeyBits([mm.constantValue(other)]) : 0;
     }
     // v === 'literal' (allow-list by equality)
     if ((eq && positive) || (ne && !positive)) {
@@ -1630,7 +1676,7 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
       if (call.callee.type === 'MemberExpression' && propName(call.callee) === 'indexOf' && refersTo(call.arguments[0] ?? {}, v, mm) && val === -1) {
         const present = (ne && positive) || (eq && !positive);
         if (present) return MASK.all; // allowed.indexOf(v) !== -1
-        return denyListBits(call.callee.object, mm); // denied.indexOf(v) === -1
+        return keyIsString(v, mm) ? denyListBits(call.callee.object, mm) : 0; // denied.indexOf(v) === -1
       }
     }
     // typeof v === 'number'
@@ -1648,7 +1694,8 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     const obj = unwrap(t.callee.object);
     const arg0 = t.arguments[0];
     if (positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm)) return MASK.all;
-    if (!positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm)) return denyListBits(obj, mm);
+    if (!positive && (method === 'includes' || method === 'has') && arg0 && refersTo(arg0, v, mm) && !refersTo(obj, v, mm))
+      return keyIsString(v, mm) ? denyListBits(obj, mm) : 0;
     if (method && arg0 && refersTo(arg0, v, mm)) {
       const g = keyGuardName(method, positive);
       if (g) return g;
@@ -1693,6 +1740,110 @@ function protoKeyBits(values: unknown[]): number {
     else if (x === 'constructor' || x === 'prototype') bits |= NO_CTOR_KEY;
   }
   return bits;
+}
+
+/**
+ * `k === '__proto__'` (or a denylist's includes/has/indexOf) only excludes the key when it is a string:
+ * an attacker array `['__proto__']` is not equal to it but names the same property. Keys of for-in,
+ * Object.keys/entries, split() segments and string operations are strings.
+ */
+function keyIsString(v: Variable, mm: ModuleModel, depth = 0): boolean {
+  if (depth > 4) return false;
+  for (const def of v.defs) {
+    const node: any = def.node;
+    if (def.type === 'Variable') {
+      const decl = node.parent; // VariableDeclaration
+      const loop = decl?.parent;
+      if (loop?.type === 'ForInStatement' && loop.left === decl) return true;
+      if (loop?.type === 'ForOfStatement' && loop.left === decl) {
+        if (node.id.type === 'Identifier' && stringList(loop.right, mm, depth + 1)) return true;
+        if (node.id.type === 'ArrayPattern' && node.id.elements[0] === def.name && isEntriesCall(loop.right, mm)) return true;
+      }
+    } else if (def.type === 'Parameter' && isFunction(node)) {
+      // keys.forEach((k) => ...), Object.keys(o).reduce((acc, k) => ..., {})
+      const call = node.parent;
+      const callee = call?.type === 'CallExpression' && call.arguments[0] === node ? unwrap(call.callee) : undefined;
+      if (callee?.type === 'MemberExpression') {
+        const method = propName(callee);
+        const idx = node.params.findIndex((p: any) => p === def.name || (p.type === 'AssignmentPattern' && p.left === def.name));
+        const keyIdx = method === 'reduce' || method === 'reduceRight' ? 1 : 0;
+        if (idx === keyIdx && method && /^(forEach|map|filter|some|every|find|reduce|reduceRight|flatMap)$/.test(method) && stringList(callee.object, mm, depth + 1)) return true;
+      }
+    }
+  }
+  for (const ref of v.references) {
+    const id: any = ref.identifier;
+    if (id.parent?.type === 'ForInStatement' && id.parent.left === id) return true;
+  }
+  const writes = v.references.filter((r) => r.isWrite() && r.writeExpr);
+  return writes.length > 0 && writes.every((r) => stringExpr(r.writeExpr as Node, mm, depth + 1));
+}
+
+const STRING_METHODS = /^(toString|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|replace|replaceAll|substring|substr|charAt|join|padStart|padEnd|normalize)$/;
+
+function stringExpr(e: Node, mm: ModuleModel, depth: number): boolean {
+  const u = unwrap(e);
+  if (depth > 6) return false;
+  switch (u.type) {
+    case 'Literal':
+      return typeof u.value === 'string';
+    case 'TemplateLiteral':
+    case 'BinaryExpression':
+      return true;
+    case 'LogicalExpression':
+      return stringExpr(u.left, mm, depth + 1) && stringExpr(u.right, mm, depth + 1);
+    case 'ConditionalExpression':
+      return stringExpr(u.consequent, mm, depth + 1) && stringExpr(u.alternate, mm, depth + 1);
+    case 'AssignmentExpression':
+      return stringExpr(u.right, mm, depth + 1);
+    case 'CallExpression': {
+      const c = unwrap(u.callee);
+      if (c.type === 'Identifier') return c.name === 'String';
+      if (c.type !== 'MemberExpression') return false;
+      const m = propName(c);
+      if (m && STRING_METHODS.test(m)) return true;
+      return (m === 'shift' || m === 'pop' || m === 'at') && stringList(c.object, mm, depth + 1);
+    }
+    case 'MemberExpression':
+      return u.computed && stringList(u.object, mm, depth + 1);
+    case 'Identifier': {
+      const v = mm.bindings.variableOf(u);
+      return !!v && keyIsString(v, mm, depth + 1);
+    }
+    default:
+      return false;
+  }
+}
+
+function isEntriesCall(e: Node, mm: ModuleModel): boolean {
+  const u = unwrap(e);
+  if (u.type !== 'CallExpression') return false;
+  const ref = mm.resolve(u.callee);
+  return !!ref && ref.module === GLOBAL && apiPath(ref).join('.') === 'Object.entries';
+}
+
+/** An array whose elements are strings: split() segments, Object.keys(), and slices or filters of them. */
+function stringList(e: Node, mm: ModuleModel, depth: number): boolean {
+  const u = unwrap(e);
+  if (depth > 6) return false;
+  if (u.type === 'CallExpression') {
+    const c = unwrap(u.callee);
+    const ref = mm.resolve(u.callee);
+    if (ref && ref.module === GLOBAL && /^Object\.(keys|getOwnPropertyNames)$/.test(apiPath(ref).join('.'))) return true;
+    if (ref && ref.module === GLOBAL && apiPath(ref).join('.') === 'Reflect.ownKeys') return false;
+    if (c.type !== 'MemberExpression') return false;
+    const m = propName(c);
+    if (m === 'split' || m === 'match') return true;
+    if (m && /^(slice|filter|concat|reverse|sort|splice)$/.test(m)) return stringList(c.object, mm, depth + 1);
+    return false;
+  }
+  if (u.type === 'Identifier') {
+    const v = mm.bindings.variableOf(u);
+    if (!v) return false;
+    const writes = v.references.filter((r) => r.isWrite() && r.writeExpr);
+    return writes.length > 0 && writes.every((r) => stringList(r.writeExpr as Node, mm, depth + 1));
+  }
+  return false;
 }
 
 const DENY_NAME = /proto|pollut|forbid|deny|black|unsafe|danger|reserved|block|banned|illegal|disallow|restricted/i;
