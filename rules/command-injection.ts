@@ -68,8 +68,10 @@ export default defineRule({
       args: [0],
       filter: spawnArgs,
       label: 'child_process.spawn()',
+      // Library threat model: a program path the caller passes whole is the caller's choice.
+      paramNeedsPrefix: true,
     },
-    { modules: ['cross-spawn'], paths: [[], ['sync'], ['spawn']], args: [0], filter: spawnArgs, label: 'cross-spawn' },
+    { modules: ['cross-spawn'], paths: [[], ['sync'], ['spawn']], args: [0], filter: spawnArgs, label: 'cross-spawn', paramNeedsPrefix: true },
     { modules: ['shelljs'], paths: [['exec']], args: [0], label: 'shelljs.exec()' },
     {
       modules: ['execa'],
@@ -77,7 +79,7 @@ export default defineRule({
       args: [0],
       label: 'execa command',
     },
-    { modules: ['execa'], paths: [[], ['execa'], ['execaSync'], ['sync']], args: [0], filter: spawnArgs, label: 'execa' },
+    { modules: ['execa'], paths: [[], ['execa'], ['execaSync'], ['sync']], args: [0], filter: spawnArgs, label: 'execa', paramNeedsPrefix: true },
     { modules: ['exec-sh', 'sudo-prompt', 'platform-command', 'shell-exec', 'exec'], paths: [[], ['exec']], args: [0], label: 'a shell command' },
   ],
   flowMessage: (source, sink) => `This shell command depends on ${source} and runs through ${sink}.`,
