@@ -5,6 +5,7 @@
  * stack trace).
  */
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Rule, Severity, ThreatModel } from './rule.js';
 import { SEVERITIES } from './rule.js';
@@ -139,6 +140,8 @@ program
   .option('--sarif-category <name>', 'SARIF automationDetails category (one per scanned root in a monorepo)')
   .option('--no-color', 'no colours (also NO_COLOR, and whenever stdout is not a terminal)')
   .option('-q, --quiet', 'print findings only: no summary, no diagnostics, no progress')
+  .option('--cache-location <dir>', 'folder of the per-file results cache (default node_modules/.cache/nodesec)')
+  .option('--no-cache', 'do not read or write the cache')
   .action(async (paths: string[], o: any, cmd: Command) => {
     if (!o.quiet) {
       const { createProgress } = await import('./progress.js');
@@ -161,6 +164,7 @@ program
     const format = o.format as Format;
 
     const { scan, severityRank } = await import('./scan.js');
+    const { DEFAULT_CACHE_DIR } = await import('./cache.js');
     const { knowledgeFromConfig } = await import('./knowledge.js');
     let baseline: import('./baseline.js').Baseline | undefined;
     if (o.baseline) {
@@ -184,6 +188,7 @@ program
         baseline,
         severityOverrides,
         knowledge: config ? knowledgeFromConfig(c, config.dir, root) : undefined,
+        cache: o.cache === false ? undefined : { dir: path.resolve(o.cacheLocation ?? DEFAULT_CACHE_DIR), salt: config ? JSON.stringify(config.config) : undefined },
         onProgress: (done, total, phase) => progress?.update(phase, done, total),
       }),
     );

@@ -10,6 +10,7 @@ import { createModuleModel } from './analysis/modules.js';
 import { MASK, TaintCollector } from './analysis/taint.js';
 import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
 import { walk } from './analysis/walk.js';
+import { isTestPath } from './test-path.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { extraModelsFor, sinkSpecsFor } from './knowledge.js';
 import { checkDeadline } from './deadline.js';
@@ -33,11 +34,7 @@ export function maskForRule(id: string): number {
   return RULE_MASK[id] ?? 0;
 }
 
-const TEST_PATH = /(^|\/)(test|tests|__tests__|__mocks__|spec|specs|fixtures?|examples?|e2e)(\/|$)|\.(test|spec)\.[cm]?[jt]sx?$/i;
-
-export function isTestPath(rel: string): boolean {
-  return TEST_PATH.test(rel);
-}
+export { isTestPath } from './test-path.js';
 
 export function analyzeFile(input: {
   file: string;

@@ -8,10 +8,13 @@ import { SEVERITIES } from './rule.js';
 import type { ReportedFinding, ScanResult } from './types.js';
 import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
 import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
+import type { ReadResult } from './read.js';
+import { contentHash, ScanCache } from './cache.js';
+import type { CachedFile } from './cache.js';
 import { DEFAULT_MAX_FILE_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
-import { isTestPath } from './engine.js';
+import { isTestPath } from './test-path.js';
 import { createResolver } from './analysis/resolve.js';
 import { TOOL } from './version.js';
 import type { ScanPhase } from './progress.js';
@@ -51,7 +54,15 @@ export interface ScanOptions {
   severityOverrides?: Record<string, Severity>;
   /** The project's own sources, sinks and sanitizers (config). */
   knowledge?: TaintKnowledge;
+  /**
+   * Content-hash cache of per-file results (src/cache.ts): `dir` is the cache folder, `salt` any
+   * extra setting the results depend on. Off unless given (the CLI turns it on by default).
+   */
+  cache?: { dir: string; salt?: string };
 }
+
+/** Files read ahead of the one being analysed, so the disk works while the CPU parses. */
+const READ_AHEAD = 8;
 
 export class UsageError extends Error {}
 
@@ -116,14 +127,63 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let done = 0;
   const total = jsFiles.length + textFiles.length;
 
-  for (const f of jsFiles) {
-    const read = await readSourceFile(f.abs, { maxBytes });
+  // Per-file results from the cache: a hit never loads the parser.
+  const cache = opts.cache ? openCache(opts.cache, root, rules, threatModel, opts.knowledge) : undefined;
+  type Mark = { findings: number; diagnostics: number; facts: number; skipped: number };
+  const mark = (): Mark | undefined => (cache ? { findings: findings.length, diagnostics: diagnostics.length, facts: facts.length, skipped } : undefined);
+  const useCached = (rel: string, c: CachedFile) => {
+    findings.push(...c.findings);
+    if (c.diagnostics) diagnostics.push(...c.diagnostics);
+    if (c.facts) facts.push(c.facts);
+    for (const [id, pf] of Object.entries(c.projectFacts ?? {})) {
+      let l = projectFacts.get(id);
+      if (!l) projectFacts.set(id, (l = []));
+      l.push({ file: rel, facts: pf });
+    }
+    if (c.suppressions) suppressions.set(rel, c.suppressions);
+    if (c.skipped) skipped++;
+    else scanned++;
+  };
+  /** Stores what the file at `rel` added since `m`; results that depend on time or stack depth are not stored. */
+  const record = (rel: string, hash: string, m: Mark | undefined) => {
+    if (!cache || !m) return;
+    const diags = diagnostics.slice(m.diagnostics);
+    if (diags.some((d) => d.kind === 'timeout' || d.kind === 'internal' || d.kind === 'too-deep')) return;
+    const pf: Record<string, unknown> = {};
+    for (const [id, l] of projectFacts) if (l[l.length - 1]?.file === rel) pf[id] = l[l.length - 1]!.facts;
+    cache.set(rel, hash, {
+      findings: findings.slice(m.findings),
+      diagnostics: diags.length ? diags : undefined,
+      facts: facts.length > m.facts ? facts[facts.length - 1] : undefined,
+      projectFacts: Object.keys(pf).length ? pf : undefined,
+      suppressions: suppressions.get(rel),
+      skipped: skipped > m.skipped || undefined,
+    });
+  };
+  const reads: Array<Promise<ReadResult> | undefined> = [];
+  const readJs = (i: number): Promise<ReadResult> => {
+    for (let k = i; k < Math.min(jsFiles.length, i + READ_AHEAD); k++) reads[k] ??= readSourceFile(jsFiles[k]!.abs, { maxBytes });
+    const p = reads[i]!;
+    reads[i] = undefined;
+    return p;
+  };
+
+  for (const [i, f] of jsFiles.entries()) {
+    const read = await readJs(i);
     done++;
     if (!read.ok) {
       diagnostics.push({ file: f.rel, kind: read.kind, message: read.message });
       skipped++;
       continue;
     }
+    const hash = cache ? contentHash(read.text) : '';
+    const hit = cache?.get(f.rel, hash);
+    if (hit) {
+      useCached(f.rel, hit);
+      opts.onProgress?.(done, total, 'analysing');
+      continue;
+    }
+    const before = mark();
     if (!parser) {
       parser = await import('./parse.js');
       engine = await import('./engine.js');
@@ -149,6 +209,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       if (parsed.tooDeep) diagnostics.push({ file: f.rel, kind: 'too-deep', message: parsed.message });
       else diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
       skipped++;
+      record(f.rel, hash, before);
       continue;
     }
     try {
@@ -168,6 +229,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       suppressions.delete(f.rel); // not analysed: its nodesec-ignore comments are neither used nor unused
       skipped++;
     }
+    record(f.rel, hash, before);
     opts.onProgress?.(done, total, 'analysing');
   }
 
@@ -179,6 +241,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       skipped++;
       continue;
     }
+    const hash = cache ? contentHash(read.text) : '';
+    const hit = cache?.get(f.rel, hash);
+    if (hit) {
+      useCached(f.rel, hit);
+      opts.onProgress?.(done, total, 'analysing');
+      continue;
+    }
+    const before = mark();
     scanned++;
     const isTestFile = isTestPath(f.rel);
     for (const rule of textRules) {
@@ -193,8 +263,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         },
       });
     }
+    record(f.rel, hash, before);
     opts.onProgress?.(done, total, 'analysing');
   }
+  cache?.save();
 
   // Project link: flows across functions and files.
   const tAnalysed = performance.now();
@@ -301,6 +373,16 @@ async function configIgnoreFilter(ci: { base: string; globs: string[] }, paths: 
     if (!rel || rel.startsWith('../') || path.isAbsolute(rel)) return false;
     return ig.ignores(rel);
   };
+}
+
+/**
+ * The cache for this root, keyed by everything besides the files that per-file results depend
+ * on: the rules (their metadata and code), the threat model and the project's taint knowledge.
+ */
+function openCache(c: { dir: string; salt?: string }, root: string, rules: Rule[], threatModel: ThreatModel, knowledge: TaintKnowledge | undefined): ScanCache {
+  const code = (r: Rule) => [r.create, r.checkText, r.wantsTextFile, r.project?.collect].map((f) => (f ? String(f) : '')).join('\0');
+  const settings = { threatModel, knowledge, salt: c.salt, rules: rules.map((r) => ({ meta: r.meta, sinks: r.sinks, writeSinks: r.writeSinks, code: code(r) })) };
+  return new ScanCache(c.dir, root, settings);
 }
 
 /** One finding per rule and place: a proven flow wins over an audit, then the higher severity. */

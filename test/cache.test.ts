@@ -1,0 +1,67 @@
+/** The per-file results cache (src/cache.ts) through the CLI: same reports warm and cold, never stale. */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, nodesec, project, VULNERABLE_APP, write } from './ci-helpers.js';
+
+const PRELOAD = path.join(__dirname, 'helpers', 'report-parser-loaded.cjs');
+const scanJson = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  nodesec(['scan', '.', '-f', 'json', '--fail-on', 'none', ...extra], dir, env);
+const cacheFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json'));
+
+describe('cache', () => {
+  it('is on by default, gives the same report warm, and a warm scan does not load the parser', () => {
+    const dir = project({
+      'app.js': VULNERABLE_APP,
+      'lib/run.js': "const cp = require('child_process');\n// nodesec-ignore-next-line command-injection -- fixed list\ncp.exec(process.argv[2]);\nmodule.exports = (x) => cp.exec('ls ' + x);\n",
+      'broken.js': 'function (',
+    });
+    const env = { NODE_OPTIONS: `--require ${PRELOAD}` };
+    const cold = scanJson(dir, ['--severity', 'low', '--include-suppressed'], env);
+    expect(cold.stderr).toContain('parser loaded: true');
+    const location = path.join(dir, 'node_modules', '.cache', 'nodesec');
+    expect(cacheFiles(location)).toHaveLength(1);
+    const warm = scanJson(dir, ['--severity', 'low', '--include-suppressed'], env);
+    expect(warm.stderr).toContain('parser loaded: false');
+    expect(warm.stdout).toBe(cold.stdout);
+    const r = json(warm);
+    expect(r.findings.some((f: any) => f.ruleId === 'command-injection' && !f.suppressed)).toBe(true);
+    expect(r.findings.some((f: any) => f.suppressed?.kind === 'inline')).toBe(true);
+    expect(r.diagnostics.some((d: any) => d.kind === 'syntax' && d.file === 'broken.js')).toBe(true);
+    expect(r.stats.filesSkipped).toBe(json(cold).stats.filesSkipped);
+  });
+
+  it('never reuses the results of a changed file, or of other rules or settings', () => {
+    const dir = project({ 'app.js': VULNERABLE_APP });
+    expect(json(scanJson(dir)).findings).toHaveLength(1);
+    write(dir, { 'app.js': VULNERABLE_APP.replace("'ping -c 1 ' + req.query.host", "'ping -c 1 localhost'") });
+    expect(json(scanJson(dir)).findings).toHaveLength(0);
+    write(dir, { 'app.js': VULNERABLE_APP });
+    expect(json(scanJson(dir, ['--disable', 'command-injection'])).findings).toHaveLength(0);
+    expect(json(scanJson(dir)).findings).toHaveLength(1);
+    writeFileSync(path.join(dir, 'nodesec.config.json'), JSON.stringify({ rules: { 'command-injection': { severity: 'low' } } }));
+    expect(json(scanJson(dir, ['--severity', 'low'])).findings[0].severity).toBe('low');
+  });
+
+  it('--cache-location and --no-cache', () => {
+    const dir = project({ 'app.js': VULNERABLE_APP });
+    expect(json(scanJson(dir, ['--no-cache'])).findings).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    const r = scanJson(dir, ['--cache-location', 'my-cache']);
+    expect(json(r).findings).toHaveLength(1);
+    expect(cacheFiles(path.join(dir, 'my-cache'))).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+  });
+
+  it('ignores a corrupt or unwritable cache', () => {
+    const dir = project({ 'app.js': VULNERABLE_APP });
+    expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
+    const file = path.join(dir, 'c', cacheFiles(path.join(dir, 'c'))[0]!);
+    writeFileSync(file, '{"format":1,"key":');
+    expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
+    writeFileSync(path.join(dir, 'not-a-folder'), '');
+    const r = scanJson(dir, ['--cache-location', 'not-a-folder/sub']);
+    expect(r.code).toBe(0);
+    expect(json(r).findings).toHaveLength(1);
+  });
+});
