@@ -76,6 +76,25 @@ async function loadSetup(configFlag: string | undefined, root: string): Promise<
   return { config, all, builtins };
 }
 
+/**
+ * missing-helmet with the project's own header middleware from the config
+ * (`rules["missing-helmet"].headerMiddleware`); paths in the config are relative to its folder.
+ */
+async function withHeaderMiddleware(rules: Rule[], config: LoadedConfig | undefined, root: string): Promise<Rule[]> {
+  const extra = config?.config.rules?.['missing-helmet']?.headerMiddleware;
+  if (!extra?.length || !rules.some((r) => r.meta.id === 'missing-helmet')) return rules;
+  const path = await import('node:path');
+  const entries = extra.map((e) => {
+    if (!e.startsWith('.')) return e;
+    const [mod, exp] = e.split('#');
+    const rel = path.relative(root, path.resolve(config!.dir, mod)).split(path.sep).join('/');
+    return (rel.startsWith('.') ? rel : './' + rel) + (exp ? '#' + exp : '');
+  });
+  const { createMissingHelmetRule, DEFAULT_HEADER_MIDDLEWARE } = await import('../rules/missing-helmet.js');
+  const custom = createMissingHelmetRule({ headerMiddleware: [...DEFAULT_HEADER_MIDDLEWARE, ...entries] });
+  return rules.map((r) => (r.meta.id === 'missing-helmet' ? { ...custom, meta: r.meta } : r));
+}
+
 function selectRules(all: Rule[], only: string[] | undefined, disable: string[] | undefined, config: LoadedConfig | undefined): Rule[] {
   const ids = new Set(all.map((r) => r.meta.id));
   const split = (l?: string[]) => (l ?? []).flatMap((x) => x.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -152,7 +171,7 @@ program
     const root = commonRoot(paths.length ? paths : ['.'], process.cwd());
     const { config, all } = await loadSetup(o.config, root);
     const c = config?.config ?? {};
-    const rules = selectRules(all, o.rule, o.disable, config);
+    const rules = await withHeaderMiddleware(selectRules(all, o.rule, o.disable, config), config, root);
     const severityOverrides: Record<string, Severity> = {};
     for (const r of rules) {
       const s = c.rules?.[r.meta.id]?.severity;

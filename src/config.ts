@@ -20,6 +20,8 @@ export const THREAT_MODELS: readonly ThreatModel[] = ['app', 'library', 'all'];
 export interface RuleSetting {
   enabled?: boolean;
   severity?: Severity;
+  /** missing-helmet only: extra modules (or module#export) that set security headers. */
+  headerMiddleware?: string[];
 }
 
 /** A function of the project (or a package) named by module specifier and export path. */
@@ -231,13 +233,19 @@ export function validateConfig(doc: unknown, name: string): NodesecConfig {
       else if (v === 'on') setting = { enabled: true };
       else if (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v)) setting = { enabled: true, severity: v as Severity };
       else if (isPlainObject(v)) {
-        const o = objKeys(key, v, ['enabled', 'severity'], []);
+        const o = objKeys(key, v, id === 'missing-helmet' ? ['enabled', 'severity', 'headerMiddleware'] : ['enabled', 'severity'], []);
+        if (o.headerMiddleware !== undefined) {
+          const hm = o.headerMiddleware;
+          if (!Array.isArray(hm) || hm.length === 0 || hm.some((x) => typeof x !== 'string' || x.trim() === ''))
+            err(`${key}.headerMiddleware`, `must be a non-empty array of module names or "module#export" strings (got ${quote(hm)})`);
+        }
         setting = {};
         if (o.enabled !== undefined) {
           if (typeof o.enabled !== 'boolean') err(`${key}.enabled`, `must be true or false (got ${quote(o.enabled)})`);
           setting.enabled = o.enabled as boolean;
         }
         if (o.severity !== undefined) setting.severity = oneOf(`${key}.severity`, o.severity, SEVERITIES);
+        if (o.headerMiddleware !== undefined) setting.headerMiddleware = (o.headerMiddleware as string[]).map((x) => x.trim());
       } else err(key, `must be one of ${RULE_VALUES.join(', ')} (got ${quote(v)})`);
       out.rules[id] = setting!;
     }
