@@ -297,16 +297,19 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
             if (!y) continue;
             const m = y.mask | e.mask;
             if (m & sinkMask) continue;
-            const cand: Entry = { atom: y.atom, mask: m, trace: joinTrace(y.trace, call, e.trace) };
+            // The trace is built only for a source or a parameter searched further: most
+            // candidates are parameters already seen, and joining traces is the costly part.
+            const cand: Entry = { atom: y.atom, mask: m, trace: [] };
             const src = sourceOf(cand, requestOnly, partialOnly);
             if (src) {
-              result = { source: src, trace: cand.trace };
+              result = { source: src, trace: joinTrace(y.trace, call, e.trace) };
               break;
             }
             if (cand.atom.k !== 'p') continue;
             const k = atomKey(cand.atom);
             if (seen.has(k) || next.length > 2000) continue;
             seen.add(k);
+            cand.trace = joinTrace(y.trace, call, e.trace);
             next.push(cand);
           }
           if (result) break;
