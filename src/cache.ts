@@ -12,7 +12,7 @@
  * ignored: the scan never fails because of it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from './rule.js';
@@ -121,23 +121,34 @@ export class ScanCache {
   /** Writes the entries of this scan (files no longer scanned are dropped). Never throws. */
   save(): void {
     if (this.misses === 0 && Object.keys(this.old).length === Object.keys(this.next).length) return; // unchanged
+    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-      const data: CacheFile = { format: FORMAT, key: this.key, files: this.next };
-      writeFileSync(tmp, JSON.stringify(data));
+      // Written entry by entry: one string of the whole cache would double the peak memory.
+      const fd = openSync(tmp, 'w');
       try {
-        renameSync(tmp, this.file);
-      } catch (e) {
-        try {
-          unlinkSync(tmp);
-        } catch {
-          /* already gone */
+        let chunk = `{"format":${FORMAT},"key":${JSON.stringify(this.key)},"files":{`;
+        let first = true;
+        for (const [rel, e] of Object.entries(this.next)) {
+          chunk += (first ? '' : ',') + JSON.stringify(rel) + ':' + JSON.stringify(e);
+          first = false;
+          if (chunk.length > 1 << 20) {
+            writeSync(fd, chunk);
+            chunk = '';
+          }
         }
-        throw e;
+        writeSync(fd, chunk + '}}');
+      } finally {
+        closeSync(fd);
       }
+      renameSync(tmp, this.file);
     } catch {
-      /* read-only or full disk: the next scan is cold, nothing else */
+      // Read-only or full disk: the next scan is cold, nothing else.
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* never created */
+      }
     }
   }
 }
