@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
 import type { ReadResult } from './read.js';
 import { contentHash, ScanCache } from './cache.js';
 import type { CachedFile } from './cache.js';
+import type { JobResult } from './worker.js';
 import { DEFAULT_MAX_FILE_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
@@ -59,6 +60,8 @@ export interface ScanOptions {
    * extra setting the results depend on. Off unless given (the CLI turns it on by default).
    */
   cache?: { dir: string; salt?: string };
+  /** Parse and analyse in this many worker threads (default 1: no workers; see src/worker.ts). */
+  threads?: number;
 }
 
 /** Files read ahead of the one being analysed, so the disk works while the CPU parses. */
@@ -168,6 +171,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     return p;
   };
 
+  // --threads: misses go to workers; every result is applied in file order, as on one thread.
+  const pool =
+    (opts.threads ?? 1) > 1 && jsFiles.length > 1
+      ? await (await import('./worker.js')).WorkerPool.create(opts.threads!, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS })
+      : undefined;
+  const inFlight: Array<{ rel: string; hash: string; p: Promise<JobResult> }> = [];
+  const settle = async () => {
+    const j = inFlight.shift()!;
+    const r = await j.p;
+    useCached(j.rel, r.result);
+    if (cache && r.cacheable) cache.set(j.rel, j.hash, r.result);
+    opts.onProgress?.(done, total, 'analysing');
+  };
+
   for (const [i, f] of jsFiles.entries()) {
     const read = await readJs(i);
     done++;
@@ -178,6 +195,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     const hash = cache ? contentHash(read.text) : '';
     const hit = cache?.get(f.rel, hash);
+    if (hit && pool) inFlight.push({ rel: f.rel, hash, p: Promise.resolve({ id: -1, result: hit, cacheable: false }) });
+    else if (pool) inFlight.push({ rel: f.rel, hash, p: pool.run(f.rel, read.text) });
+    if (pool) {
+      if (inFlight.length >= 4 * opts.threads!) await settle();
+      continue;
+    }
     if (hit) {
       useCached(f.rel, hit);
       opts.onProgress?.(done, total, 'analysing');
@@ -232,6 +255,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     record(f.rel, hash, before);
     opts.onProgress?.(done, total, 'analysing');
   }
+  while (inFlight.length) await settle();
+  await pool?.close();
 
   for (const f of textFiles) {
     const read = await readSourceFile(f.abs, { maxBytes, skipMinified: false });

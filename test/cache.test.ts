@@ -1,4 +1,4 @@
-/** The per-file results cache (src/cache.ts) through the CLI: same reports warm and cold, never stale. */
+/** The per-file results cache (src/cache.ts) and worker threads through the CLI: the same reports warm and cold, on one thread or several, never stale. */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +61,22 @@ describe('cache', () => {
     expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
     writeFileSync(path.join(dir, 'not-a-folder'), '');
     const r = scanJson(dir, ['--cache-location', 'not-a-folder/sub']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(json(r).findings).toHaveLength(1);
+  });
+
+  it('--threads 2 gives the same report as one thread, cold and warm', () => {
+    const dir = project({
+      'app.js': VULNERABLE_APP,
+      'lib/a.js': "const { exec } = require('child_process');\nmodule.exports = (x) => exec('ls ' + x); // nodesec-ignore command-injection\n",
+      'lib/b.js': "const a = require('./a');\nmodule.exports = (y) => a(y);\n",
+      'bad.js': 'let = ;',
+    });
+    const args = ['--severity', 'low', '--threat-model', 'library', '--include-suppressed'];
+    const one = scanJson(dir, [...args, '--no-cache']);
+    expect(json(one).findings.length).toBeGreaterThan(1);
+    expect(scanJson(dir, [...args, '--no-cache', '--threads', '2']).stdout).toBe(one.stdout);
+    expect(scanJson(dir, [...args, '--threads', '2']).stdout).toBe(one.stdout);
+    expect(scanJson(dir, [...args, '--threads', '2']).stdout).toBe(one.stdout);
   });
 });
