@@ -2,7 +2,9 @@
 import type { Rule } from '../src/rule.js';
 import codeInjection from './code-injection.js';
 import commandInjection from './command-injection.js';
+import hardcodedSecret from './hardcoded-secret.js';
 import missingHelmet from './missing-helmet.js';
 import pathTraversal from './path-traversal.js';
+import prototypePollution from './prototype-pollution.js';
 
-export const rules: Rule[] = [codeInjection, commandInjection, missingHelmet, pathTraversal];
+export const rules: Rule[] = [codeInjection, commandInjection, hardcodedSecret, missingHelmet, pathTraversal, prototypePollution];

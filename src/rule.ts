@@ -28,6 +28,11 @@ export interface RuleMeta {
   /** Markdown: why it is dangerous, how to fix, a safe example. */
   help: string;
   references?: string[];
+  /**
+   * The rule's findings point at secrets: reports mask every finding range of this rule in source
+   * snippets (the range's text becomes its redacted form; a snippet of a multi-line range is dropped).
+   */
+  redact?: boolean;
 }
 
 /** A source range: 1-based lines and columns, endColumn exclusive (SARIF style). */

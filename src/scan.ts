@@ -1,13 +1,12 @@
 /**
  * Orchestration only: files -> per-file analysis -> project link -> filter -> ScanResult.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, Finding, Rule, Severity, ThreatModel } from './rule.js';
+import type { Diagnostic, Finding, Location, Rule, Severity, ThreatModel } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import type { ReportedFinding, ScanResult } from './types.js';
 import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
-import { DEFAULT_MAX_BYTES, readSourceFile } from './read.js';
+import { DEFAULT_MAX_BYTES, readRegularFileSync, readSourceFile } from './read.js';
 import type { ReadResult } from './read.js';
 import { contentHash, ScanCache } from './cache.js';
 import type { CachedFile } from './cache.js';
@@ -24,6 +23,7 @@ import type { Suppression } from './suppress.js';
 import { applyBaseline, applySuppressions, UNUSED_SUPPRESSION_RULE } from './filter.js';
 import type { Baseline } from './baseline.js';
 import type { TaintKnowledge } from './knowledge.js';
+import { redact } from './secrets/detect.js';
 
 export interface ScanOptions {
   /** What the user typed; default ["."]. */
@@ -350,7 +350,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     knownRuleIds: new Set([...(opts.knownRuleIds ?? []), ...enabledIds]),
     severityOverrides: opts.severityOverrides,
   });
-  const fingerprinted = addFingerprints(kept, root);
+  // Ranges of rules that report secrets (meta.redact), from every finding before filtering: a
+  // snippet must not show a secret even when the finding on that range was filtered out.
+  const redactIds = new Set(rules.filter((r) => r.meta.redact).map((r) => r.meta.id));
+  const masks = redactIds.size ? secretRanges(findings, redactIds) : undefined;
+  const fingerprinted = addFingerprints(kept, root, masks && { ids: redactIds, ranges: masks });
   fingerprinted.sort(compareFindings);
   const all = applyBaseline(fingerprinted, opts.baseline, root);
   const reported = opts.includeSuppressed ? all : all.filter((f) => !f.suppressed);
@@ -433,8 +437,49 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 }
 
-/** Snippets and GitHub-style line-hash fingerprints, reading each file with findings once. */
-function addFingerprints(findings: Finding[], root: string): ReportedFinding[] {
+/** Finding ranges of the redacting rules, by file. */
+function secretRanges(findings: Finding[], ids: Set<string>): Map<string, Location[]> {
+  const out = new Map<string, Location[]>();
+  for (const f of findings) {
+    if (!ids.has(f.ruleId)) continue;
+    let l = out.get(f.file);
+    if (!l) out.set(f.file, (l = []));
+    l.push(f);
+  }
+  return out;
+}
+
+/** A source line with every secret range on it replaced by redact(text of the range). */
+export function maskLine(text: string, line: number, ranges: readonly Location[]): string {
+  const segs: Array<[number, number]> = [];
+  for (const r of ranges) {
+    if (r.line > line || r.endLine < line) continue;
+    const s = r.line === line ? Math.max(0, r.column - 1) : 0;
+    const e = r.endLine === line ? Math.min(text.length, r.endColumn - 1) : text.length;
+    if (e > s) segs.push([s, e]);
+  }
+  if (!segs.length) return text;
+  segs.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const g of segs) {
+    const last = merged[merged.length - 1];
+    if (last && g[0] <= last[1]) last[1] = Math.max(last[1], g[1]);
+    else merged.push([g[0], g[1]]);
+  }
+  let out = '';
+  let at = 0;
+  for (const [s, e] of merged) {
+    out += text.slice(at, s) + redact(text.slice(s, e));
+    at = e;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Snippets and GitHub-style line-hash fingerprints, reading each file with findings once. With
+ * `redaction`, secret ranges are masked in every snippet, and a multi-line secret finding has none.
+ */
+function addFingerprints(findings: Finding[], root: string, redaction?: { ids: Set<string>; ranges: Map<string, Location[]> }): ReportedFinding[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     let l = byFile.get(f.file);
@@ -445,15 +490,20 @@ function addFingerprints(findings: Finding[], root: string): ReportedFinding[] {
   for (const [file, list] of byFile) {
     let text = '';
     try {
-      text = readFileSync(path.join(root, file), 'utf8');
+      text = readRegularFileSync(path.join(root, file)) ?? ''; // never blocks on a FIFO swapped in
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     } catch {
       /* vanished since it was read: no snippet */
     }
     const hashes = text ? computeLineHashes(text) : [];
     const lines = text ? text.split(/\r\n|\r|\n/) : [];
+    const secrets = redaction?.ranges.get(file);
     for (const f of list) {
-      const snippet = lines[f.line - 1]?.trim();
+      let source: string | undefined = lines[f.line - 1];
+      if (source !== undefined && secrets) {
+        source = redaction!.ids.has(f.ruleId) && f.endLine > f.line ? undefined : maskLine(source, f.line, secrets);
+      }
+      const snippet = source?.trim();
       out.push({
         ...f,
         fingerprint: hashes.length ? fingerprintFor(hashes, f.line) : undefined,

@@ -12,7 +12,7 @@ export interface ScanStats {
 }
 
 export interface ReportedFinding extends Finding {
-  /** The offending source line, trimmed to at most 200 characters. */
+  /** The offending source line, trimmed to at most 200 characters; ranges of `meta.redact` rules masked. */
   snippet?: string;
 }
 

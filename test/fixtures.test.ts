@@ -2,7 +2,9 @@
  * The generic fixture runner. fixtures/<rule-id>/ holds vulnerable.* and safe.* files (and
  * multi-file scenarios in sub-folders). Each expected finding is marked on its line with a comment
  * `expect: <rule-id>` (a proven finding) or `expect-audit: <rule-id>` (an audit finding), read from
- * the parser's comments (`# expect: ...` in non-JS files). The runner fails on a missing finding, an
+ * the parser's comments (`# expect: ...` in non-JS files). JSON has no comments: a sidecar `expect.json`
+ * in the same folder maps file names to rule ids and lines, `{ "vulnerable.json": { "<rule-id>": [5, 9] } }`
+ * (expect.json itself holds no expectations). The runner fails on a missing finding, an
  * unexpected one, and a safe.* file with any. fixtures/<rule-id>/library/ is scanned with the
  * library threat model, everything else with the app threat model.
  */
@@ -37,6 +39,16 @@ function expectations(file: string, rel: string): string[] {
   if (JS.test(file)) {
     const ast = parse(text, { comment: true, loc: true, jsx: /x$/.test(file) || file.endsWith('.js') });
     for (const c of ast.comments ?? []) add(c.loc.start.line, c.value);
+  } else if (file.endsWith('.json')) {
+    let sidecar: Record<string, Record<string, number[]>> = {};
+    try {
+      sidecar = JSON.parse(readFileSync(path.join(path.dirname(file), 'expect.json'), 'utf8'));
+    } catch {
+      /* no sidecar: no expectations */
+    }
+    if (path.basename(file) !== 'expect.json') {
+      for (const [id, lines] of Object.entries(sidecar[path.basename(file)] ?? {})) for (const l of lines) add(l, `expect: ${id}`);
+    }
   } else {
     text.split(/\r?\n/).forEach((l, i) => {
       const hash = l.indexOf('#');

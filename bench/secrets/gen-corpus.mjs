@@ -199,7 +199,7 @@ class FileBuilder {
     for (const t of texts) this.lines.push(t);
     return this;
   }
-  /** A line holding a real (fake-generated) secret; `what` names the provider pattern or "named". */
+  /** A line holding a real (fake-generated) secret; `what` names the provider pattern, "named", or "sink" (a use site: jwt key, session secret, database password ...). */
   pos(text, what) {
     this.lines.push(text);
     positives.push({ file: this.path, line: this.lines.length, what });
@@ -1066,6 +1066,113 @@ function pemLines(kind, prefix, lines = 25) {
     f.line(`  ${name}:`);
     f.neg(`    resolution: {integrity: sha512-${Buffer.from(s(B62, 64)).toString('base64').slice(0, 86)}==}`, 'lockfile-integrity');
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where code USES a secret (the rule recognises these by module): weak or readable values that
+// no name or entropy check would call a secret, constants folded across bindings, env fallbacks,
+// and the look-alikes that must stay quiet (env lookups, local dev databases, public keys,
+// same-named methods of other objects). Generated last so the files above keep their bytes.
+// ---------------------------------------------------------------------------------------------
+
+{
+  const f = file('src/server/app.js');
+  f.line(
+    "'use strict';",
+    "const express = require('express');",
+    "const session = require('express-session');",
+    "const cookieSession = require('cookie-session');",
+    "const cookieParser = require('cookie-parser');",
+    "const jwt = require('jsonwebtoken');",
+    "const crypto = require('crypto');",
+    "const passport = require('passport');",
+    "const GitHubStrategy = require('passport-github2').Strategy;",
+    "const LocalStrategy = require('passport-local').Strategy;",
+    "const keyring = require('./keyring');",
+    '',
+    'const app = express();',
+  );
+  f.pos("app.use(session({ secret: 'keyboard cat', resave: false, saveUninitialized: false }));", 'sink');
+  f.pos(`app.use(cookieParser('${pick(['orchid', 'granite', 'maple'])}-cookies'));`, 'sink');
+  f.pos(`app.use(cookieSession({ name: 'sess', keys: ['${s(LO, 6)}-key-one', process.env.COOKIE_KEY_2] }));`, 'sink');
+  f.neg('app.use(session({ secret: process.env.SESSION_SECRET, resave: false }));', 'env-lookup');
+  f.neg('app.use(session({ secret: [process.env.SESSION_KEY_NEW, process.env.SESSION_KEY_OLD] }));', 'env-lookup');
+  f.neg('app.use(cookieParser());', 'no-value');
+  f.pos("const fallbackSession = session({ secret: process.env.SESSION_SECRET || 'acme-session-2023' });", 'sink');
+  f.line('');
+  f.pos(`const JWT_KEY = 'acme' + '-jwt-' + '${int(2019, 2024)}';`, 'sink');
+  f.line('function issue(user) {');
+  f.pos("  const access = jwt.sign({ sub: user.id }, 'shhhhh', { expiresIn: '15m' });", 'sink');
+  f.neg("  const refresh = jwt.sign({ sub: user.id }, process.env.REFRESH_SECRET, { expiresIn: '7d' });", 'env-lookup');
+  f.neg("  const receipt = keyring.sign({ sub: user.id }, 'release-signing-2024');", 'unrelated-call');
+  f.line('  return { access, refresh, receipt, check: jwt.verify(access, JWT_KEY) };', '}');
+  const pub = pemLines('PUBLIC KEY', 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 6);
+  f.neg(`const ISSUER_PUBLIC_KEY = \`${pub.begin}`, 'public-key');
+  for (const l of pub.body) f.line(l);
+  f.line(`${pub.end}\`;`);
+  f.neg("const verifyIssuer = (token) => jwt.verify(token, ISSUER_PUBLIC_KEY, { algorithms: ['RS256'] });", 'public-key');
+  f.line('');
+  f.line('passport.use(new GitHubStrategy({');
+  f.neg(`  clientID: 'Iv1.${s(HEX, 16)}',`, 'identifier');
+  f.pos("  clientSecret: 'acme-github-login',", 'sink');
+  f.neg("  callbackURL: 'https://acme.dev/auth/github/callback',", 'url');
+  f.line('}, (accessToken, refreshToken, profile, done) => done(null, profile)));');
+  f.neg("passport.use(new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (u, p, done) => done(null, u)));", 'name-not-secret');
+  f.line('');
+  f.line('function signWebhook(body, secret) {');
+  f.pos("  const fixed = crypto.createHmac('sha256', 'webhook-signing-key').update(body).digest('hex');", 'sink');
+  f.neg("  const given = crypto.createHmac('sha256', secret).update(body).digest('hex');", 'env-lookup');
+  f.neg("  const etag = crypto.createHash('sha256').update('static-etag-salt').digest('hex');", 'name-not-secret');
+  f.line('  return { fixed, given, etag };', '}');
+  f.pos(`const ENC_KEY = crypto.scryptSync('${pick(['backup', 'archive', 'export'])}-passphrase', 'salt', 32);`, 'sink');
+  f.line('const encrypt = (iv, data) => crypto.createCipheriv(\'aes-256-cbc\', ENC_KEY, iv).update(data);');
+  f.pos(`const decipher = (iv) => crypto.createDecipheriv('aes-256-gcm', Buffer.from('${mixed(B62, 32)}'), iv);`, 'sink');
+  f.line('');
+  f.line('const partner = {', '  headers: {');
+  f.pos(`    Authorization: 'Basic ' + Buffer.from('billing:${T.urlPassword()}').toString('base64'),`, 'named');
+  f.neg("    'Content-Type': 'application/json',", 'identifier');
+  f.line('  },', '};');
+  f.pos(`const HMAC_KEY = process.env.HMAC_KEY ?? '${s(HEX, 48)}';`, 'named');
+  f.line('', 'module.exports = { app, issue, verifyIssuer, signWebhook, encrypt, decipher, partner, HMAC_KEY, fallbackSession };');
+}
+
+{
+  const f = file('src/server/db.ts');
+  f.line(
+    "import { Sequelize } from 'sequelize';",
+    "import mysql from 'mysql2/promise';",
+    "import { Pool } from 'pg';",
+    "import mongoose from 'mongoose';",
+    "import knex from 'knex';",
+    "import Redis from 'ioredis';",
+    "import nodemailer from 'nodemailer';",
+    '',
+  );
+  f.pos(`export const orm = new Sequelize('orders', 'orders_app', 'Orders${int(2019, 2024)}', { host: 'db.acme.internal', dialect: 'postgres' });`, 'sink');
+  f.neg("export const devOrm = new Sequelize('orders', 'postgres', 'postgres', { host: 'localhost', dialect: 'postgres' });", 'default-credentials');
+  f.neg("export const memoryOrm = new Sequelize('sqlite::memory:');", 'url');
+  f.neg('export const envOrm = new Sequelize(process.env.DATABASE_URL as string, { logging: false });', 'env-lookup');
+  f.line('export const reporting = mysql.createPool({');
+  f.neg("  host: 'mysql.acme.internal',", 'identifier');
+  f.neg("  user: 'reporting',", 'identifier');
+  f.pos("  password: 'reporting',", 'sink');
+  f.line('});');
+  f.neg("export const localMysql = mysql.createPool({ host: 'localhost', user: 'root', password: 'root' });", 'default-credentials');
+  f.pos("export const api = new Pool({ host: 'pg.acme.internal', user: 'api', password: 'apipass' });", 'sink');
+  f.neg('export const envPool = new Pool({ connectionString: process.env.DATABASE_URL });', 'env-lookup');
+  f.pos("export const connectMongo = () => mongoose.connect('mongodb://admin:admin@mongo.acme.internal:27017/app');", 'sink');
+  f.neg("export const connectLocalMongo = () => mongoose.connect('mongodb://root:example@localhost:27017');", 'default-credentials');
+  f.line("export const warehouse = knex({ client: 'pg', connection: {");
+  f.neg("  host: 'warehouse.acme.internal',", 'identifier');
+  f.pos("  password: 'etl-loader',", 'sink');
+  f.line('} });');
+  f.neg("export const devDb = knex({ client: 'sqlite3', connection: { filename: './dev.sqlite3' } });", 'file-path');
+  f.pos("export const cache = new Redis({ host: 'cache.acme.internal', password: 'cachepass' });", 'sink');
+  f.line('export const mailer = nodemailer.createTransport({');
+  f.neg("  host: 'smtp.acme.dev',", 'identifier');
+  f.pos("  auth: { user: 'alerts@acme.dev', pass: 'alerts-mailer' },", 'sink');
+  f.line('});');
+  f.neg("export const mailhog = nodemailer.createTransport({ host: 'localhost', port: 1025 });", 'url');
 }
 
 // ---------------------------------------------------------------------------------------------

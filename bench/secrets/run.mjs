@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * Scores the secret detector (src/secrets/detect.ts, via dist/) on the labelled corpus and, when it
- * is installed, secretlint with its recommended preset on the same files.
+ * Scores the `hardcoded-secret` rule on the labelled corpus, end to end through the CLI:
+ *
+ *   node bin/nodesec.js scan bench/secrets/corpus --rule hardcoded-secret --format json --severity low --fail-on none
+ *
+ * (the headline figure), next to secretlint with its recommended preset on the same files when it
+ * is installed, and the detection core alone (src/secrets/detect.ts, no use-site checks).
  *
  *   npx tsc -p tsconfig.json            # builds dist/ (run.mjs does it when dist is stale)
  *   node bench/secrets/run.mjs [--json] [--verbose] [--no-secretlint]
@@ -10,10 +14,11 @@
  * secretlint is installed outside the project's dependencies:
  *   npm install --prefix bench/.cache/secretlint secretlint @secretlint/secretlint-rule-preset-recommend
  *
- * Until the full `hardcoded-secret` rule exists, JS/TS files are handled here the way the rule will
- * handle them: provider formats over the whole file text (comments, concatenated PEM blocks), plus
- * every string literal / template literal checked with the name it is bound to (variable,
- * property, assignment target, default parameter, `process.env.X ?? '...'`, header name).
+ * The "detect.ts core" row handles JS/TS files with the core functions only: provider formats over
+ * the whole file text (comments, concatenated PEM blocks), plus every string literal / template
+ * literal checked with the name it is bound to (variable, property, assignment target, default
+ * parameter, `process.env.X ?? '...'`, header name). The rule adds constant folding and the places
+ * where code uses a secret (jwt keys, session secrets, database passwords ...).
  *
  * Scoring is by line: a labelled positive is found when a hit's [line, endLine] range covers it; a
  * hit covering no labelled positive is a false positive. Both tools get the same file list: JS/TS
@@ -29,6 +34,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const CORPUS = join(HERE, 'corpus');
 const DIST = join(ROOT, 'dist', 'src', 'secrets', 'detect.js');
+const DIST_RULE = join(ROOT, 'dist', 'rules', 'hardcoded-secret.js');
+const CLI = join(ROOT, 'bin', 'nodesec.js');
+const RULE_ARGS = ['scan', 'bench/secrets/corpus', '--rule', 'hardcoded-secret', '--format', 'json', '--severity', 'low', '--fail-on', 'none'];
 const SECRETLINT_DIR = join(ROOT, 'bench', '.cache', 'secretlint');
 const SECRETLINT_BIN = join(SECRETLINT_DIR, 'node_modules', '.bin', 'secretlint');
 
@@ -48,10 +56,11 @@ function newestMtime(dir) {
   }
   return t;
 }
-if (!existsSync(DIST) || statSync(DIST).mtimeMs < newestMtime(join(ROOT, 'src', 'secrets'))) {
+const stale = (out) => !existsSync(out) || statSync(out).mtimeMs < Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'rules')));
+if (stale(DIST) || stale(DIST_RULE)) {
   console.error('building dist/ (npx tsc -p tsconfig.json) ...');
   spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  if (!existsSync(DIST)) {
+  if (!existsSync(DIST) || !existsSync(DIST_RULE)) {
     console.error(`missing ${relative(ROOT, DIST)}; run: npx tsc -p tsconfig.json`);
     process.exit(2);
   }
@@ -252,6 +261,25 @@ function survey(dirs) {
   console.log(`survey: ${files} files, ${count} hits`);
 }
 
+/** The rule through the CLI: every finding by file, as the JSON report gives it. */
+function runRule() {
+  const res = spawnSync(process.execPath, [CLI, ...RULE_ARGS], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  let report;
+  try {
+    report = JSON.parse(res.stdout);
+  } catch {
+    console.error(`nodesec produced no JSON (exit ${res.status}): ${res.stderr.slice(0, 500)}`);
+    process.exit(2);
+  }
+  const byFile = new Map(scanned.map((f) => [f, []]));
+  for (const f of report.findings) {
+    if (f.ruleId !== 'hardcoded-secret') continue;
+    if (!byFile.has(f.file)) byFile.set(f.file, []);
+    byFile.get(f.file).push({ line: f.line, endLine: f.endLine, message: f.message, id: f.severity });
+  }
+  return byFile;
+}
+
 function runOurs() {
   const byFile = new Map();
   for (const f of scanned) {
@@ -354,32 +382,38 @@ if (args.has('--survey')) {
 }
 
 const t0 = performance.now();
+const rule = score(runRule());
+const ruleMs = performance.now() - t0;
+const t1 = performance.now();
 const ours = score(runOurs());
-const oursMs = performance.now() - t0;
+const oursMs = performance.now() - t1;
 const sl = args.has('--no-secretlint') ? undefined : runSecretlint();
 const theirs = sl ? score(sl.byFile) : undefined;
 
 if (args.has('--json')) {
-  console.log(JSON.stringify({ positives: positives.length, negatives: negatives.length, ours, secretlint: theirs }, null, 2));
+  console.log(JSON.stringify({ positives: positives.length, negatives: negatives.length, rule, core: ours, secretlint: theirs }, null, 2));
   process.exit(0);
 }
 
-const patternIds = new Set(positives.map((p) => p.what).filter((w) => w !== 'named'));
+const patternIds = new Set(positives.map((p) => p.what).filter((w) => w !== 'named' && w !== 'sink'));
 const namedCount = positives.filter((p) => p.what === 'named').length;
+const sinkCount = positives.filter((p) => p.what === 'sink').length;
 console.log(
   `corpus: ${scanned.length} scanned files (${allFiles.length} in corpus), ${positives.length} labelled positives ` +
-    `(${positives.length - namedCount} provider-format over ${patternIds.size} pattern ids, ${namedCount} name-based), ` +
-    `${negatives.length} labelled hard negatives`,
+    `(${positives.length - namedCount - sinkCount} provider-format over ${patternIds.size} pattern ids, ${namedCount} name-based, ` +
+    `${sinkCount} at a use site: jwt/session/crypto/database), ${negatives.length} labelled hard negatives`,
 );
 console.log('');
-console.log('tool                         TP    FP    FN   precision   recall');
+console.log('tool                                TP    FP    FN   precision   recall');
 const row = (name, r) =>
-  console.log(`${name.padEnd(26)} ${String(r.tp).padStart(4)}  ${String(r.fp).padStart(4)}  ${String(r.fn).padStart(4)}   ${pct(r.precision).padStart(8)}  ${pct(r.recall).padStart(7)}`);
-row('nodesec detect.ts', ours);
+  console.log(`${name.padEnd(33)} ${String(r.tp).padStart(4)}  ${String(r.fp).padStart(4)}  ${String(r.fn).padStart(4)}   ${pct(r.precision).padStart(8)}  ${pct(r.recall).padStart(7)}`);
+row('nodesec hardcoded-secret (CLI)', rule);
 if (theirs) row(`secretlint ${sl.version} (recommend)`, theirs);
+row('nodesec detect.ts core only', ours);
 console.log('');
-console.log(`nodesec: ${oursMs.toFixed(0)} ms`);
+console.log(`nodesec CLI: ${ruleMs.toFixed(0)} ms (one process, including start-up); detect.ts core: ${oursMs.toFixed(0)} ms`);
 console.log('reproduce: node bench/secrets/run.mjs');
+console.log(`nodesec: node bin/nodesec.js ${RULE_ARGS.join(' ')}`);
 if (theirs) console.log(`secretlint: ${secretlintCommand()}`);
 else
   console.log(
@@ -396,5 +430,6 @@ function details(name, r) {
     for (const f of r.fns) console.log(`  ${f.file}:${f.line}  (${f.what})`);
   }
 }
-details('nodesec', ours);
+details('nodesec hardcoded-secret', rule);
+if (verbose) details('nodesec detect.ts core', ours);
 if (theirs && verbose) details('secretlint', theirs);

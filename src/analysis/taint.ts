@@ -422,6 +422,14 @@ export class TaintCollector {
     return info;
   }
 
+  /** `exports.x` / `module.exports.x` of CommonJS (not a local variable named `exports`). */
+  private isCommonJsRoot(obj: Node): boolean {
+    let r = unwrap(obj);
+    while (r.type === 'MemberExpression') r = unwrap(r.object);
+    if (r.type !== 'Identifier' || (r.name !== 'exports' && r.name !== 'module')) return false;
+    return !this.mm.bindings.variableOf(r)?.defs.length;
+  }
+
   /** The object `this` denotes inside a function: its class, its constructor name, its object literal. */
   private thisKeyOf(node: Node, info: FnInfo): string {
     if (node.type === 'ArrowFunctionExpression') {
@@ -438,7 +446,7 @@ export class TaintCollector {
       const proto = prototypeOwner(p.left);
       if (proto) return 'V:' + proto;
       const path = memberPath(p.left.object);
-      if (path && path[0] !== 'exports' && path[0] !== 'module') return 'V:' + path.join('.');
+      if (path && !this.isCommonJsRoot(p.left.object)) return 'V:' + path.join('.');
     }
     if (p && p.type === 'Property' && p.parent?.type === 'ObjectExpression') {
       const obj = p.parent;
@@ -473,7 +481,7 @@ export class TaintCollector {
         name = propName(left);
       } else {
         const path = memberPath(left.object);
-        if (path && path[0] !== 'exports' && path[0] !== 'module') {
+        if (path && !this.isCommonJsRoot(left.object)) {
           owner = 'V:' + path.join('.'); // obj.method = function () {}; obj.utils.method = ...
           name = propName(left);
         }
@@ -486,29 +494,11 @@ export class TaintCollector {
     }
   }
 
-  /** `obj.m = fnDefinedElsewhere` (e.g. `module.exports = flatten; flatten.unflatten = unflatten`): a method of obj. */
-  private registerMethodRefs(): void {
-    for (const { node } of this.flows) {
-      if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.computed) continue;
-      if (unwrap(node.right).type !== 'Identifier') continue;
-      const path = memberPath(node.left.object);
-      const name = propName(node.left);
-      if (!path || !name || path[0] === 'exports' || path[0] === 'module') continue;
-      const fn = this.fnNodeOf(node.right);
-      if (!fn || !isFunction(fn)) continue;
-      const owner = 'V:' + path.join('.');
-      let m = this.methodsByThis.get(owner);
-      if (!m) this.methodsByThis.set(owner, (m = new Map()));
-      if (!m.has(name)) m.set(name, fn);
-    }
-  }
-
   // ---- evaluation ----
 
   finish(): FileFacts {
     this.initParams();
     this.resolveHandlers();
-    this.registerMethodRefs();
     let n = 0;
     // A flow is evaluated again only when a variable or field it read has changed since (in the
     // last pass or earlier in this one), or a method was attached: any other flow would compute
@@ -576,11 +566,24 @@ export class TaintCollector {
     if (depth > 5) return undefined;
     if (isFunction(n)) return n;
     if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return constructorOf(n);
+    if (n.type === 'AssignmentExpression' && n.operator === '=') return this.fnNodeOf(n.right, depth + 1); // var f = g = function () {}
+    if (n.type === 'CallExpression') {
+      // forEach(makeVisitor(a, b)): the function a local factory returns
+      const f = this.fnNodeOf(n.callee, depth + 1);
+      const r = f && isFunction(f) ? returnedExpr(f) : undefined;
+      return r ? this.fnNodeOf(r, depth + 1) : undefined;
+    }
     if (n.type === 'Identifier') {
       const v = this.mm.bindings.variableOf(n);
       if (!v || v.defs.length === 0) return undefined;
       const def = v.defs[0];
-      if (def.type === 'FunctionName') return def.node as Node;
+      if (v.defs.length > 1) {
+        // function f() {} ... var f = function () {}: once the module has run, calls reach the later value
+        const later = v.defs.find((d) => d.type === 'Variable' && (d.node as any).init);
+        if (later) return this.fnNodeOf((later.node as any).init, depth + 1);
+      }
+      // TS overloads and `declare function`: only a definition with a body is a function here.
+      if (def.type === 'FunctionName') return v.defs.map((d) => d.node as Node).find((d) => this.fnByNode.has(d));
       if (def.type === 'ClassName') return constructorOf(def.node as any);
       if (def.type === 'Variable' && v.defs.length === 1) {
         const init = this.mm.initOf(v);
@@ -796,7 +799,7 @@ export class TaintCollector {
           // api.method = localFunction: a method of api like api.method = function () {}
           const path = memberPath(left.object);
           const name = propName(left);
-          const f = path && name && path[0] !== 'exports' && path[0] !== 'module' ? this.fnNodeOf(node.right) : undefined;
+          const f = path && name && !this.isCommonJsRoot(left.object) ? this.fnNodeOf(node.right) : undefined;
           if (f && name && isFunction(f)) {
             const key = 'V:' + path!.join('.');
             let m = this.methodsByThis.get(key);
@@ -1310,6 +1313,13 @@ export class TaintCollector {
       return d.fn || d.obj || d.reexport ? d : undefined;
     }
     if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return this.classDesc(n);
+    if (n.type === 'CallExpression') {
+      // module.exports = factory() (UMD): what the factory returns, with its methods
+      const f = this.fnNodeOf(n.callee);
+      const r = f && isFunction(f) ? returnedExpr(f) : undefined;
+      const d = r && this.descOf(r, depth + 1);
+      if (d) return d;
+    }
     const fnNode = this.fnNodeOf(n);
     if (fnNode) {
       const info = this.fnByNode.get(fnNode)!;
@@ -1324,6 +1334,7 @@ export class TaintCollector {
       }
       const decl: any = child.parent;
       if (child !== fnNode && decl?.type === 'VariableDeclarator' && decl.init === child && decl.id.type === 'Identifier') this.mergeMethods(desc, decl.id.name);
+      if (n.type === 'Identifier') this.mergeMethods(desc, n.name); // var api = fn; api.m = ...; module.exports = api
       return desc;
     }
     if (n.type === 'ObjectExpression') {
@@ -1457,12 +1468,39 @@ export class TaintCollector {
           break;
       }
     }
+    // AMD: define([deps,] function () { ...; return api; }) at the top level
+    for (const { node: call } of this.calls) {
+      const callee = unwrap(call.callee);
+      if (call.type !== 'CallExpression' || callee.type !== 'Identifier' || callee.name !== 'define') continue;
+      if (!this.mm.bindings.isGlobal(callee)) {
+        // var define = require('amdefine')(module)
+        const v = this.mm.bindings.variableOf(callee);
+        const init = v && this.mm.initOf(v);
+        const i = init && unwrap(init.init);
+        if (!i || i.type !== 'CallExpression' || this.mm.resolve(i.callee)?.module !== 'amdefine') continue;
+      }
+      if ((call as any).parent?.type !== 'ExpressionStatement' || (call as any).parent.parent?.type !== 'Program') continue;
+      const factory = call.arguments[call.arguments.length - 1];
+      const f = factory && this.fnNodeOf(factory);
+      if (!f || !isFunction(f)) continue;
+      const r = returnedExpr(f);
+      put('', (r && this.descOf(r)) || { fn: this.fnByNode.get(f)!.id });
+    }
     return { exports, star };
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // helpers
+
+/** What a function returns at its top level (`function make(a) { …; return function (k) {…}; }`). */
+function returnedExpr(fn: TSESTree.FunctionLike): Node | undefined {
+  if (fn.body && fn.body.type !== 'BlockStatement') return fn.body as Node;
+  for (const st of (fn.body as TSESTree.BlockStatement | undefined)?.body ?? []) {
+    if (st.type === 'ReturnStatement') return st.argument ?? undefined;
+  }
+  return undefined;
+}
 
 function isFunctionish(n: Node): boolean {
   const u = unwrap(n);

@@ -85,7 +85,7 @@ Each finding:
 | \`audit\` | boolean | Always present. \`true\` for a dangerous sink whose input is not constant but not proven to come from a source. |
 | \`trace\` | array | Always present, may be empty. The data-flow path from source to sink, one object per step with \`file\`, \`line\`, \`column\`, \`endLine\`, \`endColumn\` and \`label\` (what happens at that step, e.g. \`req.query.host (user input)\`). |
 | \`fingerprint\` | string or null | GitHub's \`primaryLocationLineHash\` of the finding's line (\`hex:n\`); stable across edits elsewhere in the file. |
-| \`snippet\` | string or null | The offending source line, at most 200 characters. |
+| \`snippet\` | string or null | The offending source line, at most 200 characters; secrets on it (\`hardcoded-secret\` ranges) are shown redacted, and a multi-line secret has none. |
 | \`suppressed\` | object or null | \`null\`, or \`{ "reason": string \\| null, "kind": "inline" \\| "baseline" }\` when a \`nodesec-ignore\` comment or the baseline matched (only with \`--include-suppressed\`). |
 
 Each diagnostic: \`{ file, kind, message }\` plus \`line\` and \`column\` when known. \`kind\` is one of
