@@ -14,8 +14,8 @@
 import fs, { promises as fsp } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
 import ignore from 'ignore';
+import { readRegularFile } from './read.js';
 
 export type FileKind = 'js' | 'text';
 
@@ -61,7 +61,6 @@ export const JS_EXTENSIONS: readonly string[] = ['.js', '.cjs', '.mjs', '.jsx', 
 export const DEFAULT_EXCLUDED_DIRS: readonly string[] = ['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'coverage'];
 export const IGNORE_FILE_NAME = '.nodesecignore';
 
-const DEFAULT_EXCLUDE_GLOBS = DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`);
 const EXCLUDED_DIR_SET = new Set(DEFAULT_EXCLUDED_DIRS);
 const JS_EXT_SET = new Set(JS_EXTENSIONS);
 const MIN_RE = /\.min\.[cm]?js$/i;
@@ -267,12 +266,9 @@ class IgnoreMatcher {
   }
 }
 
+/** Ignore files and package.json: never blocks on a FIFO (a hostile tree must not hang discovery). */
 async function readTextIfExists(abs: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(abs, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularFile(abs, 16 * 1024 * 1024);
 }
 
 async function exists(abs: string): Promise<boolean> {
@@ -313,24 +309,39 @@ interface WalkOutput {
   entries: RawEntry[];
   /** Root-relative directories holding a .gitignore. */
   gitignoreDirs: string[];
+  /** Root-relative directories that could not be listed, with the error code. */
+  unreadableDirs: Array<{ rel: string; code: string }>;
 }
 
 async function walk(cwdAbs: string, relBase: string, realBase: string | undefined): Promise<WalkOutput> {
   const entries: RawEntry[] = [];
   const gitignoreDirs: string[] = [];
-  const found = await fg('**', {
-    cwd: cwdAbs,
-    dot: true,
-    onlyFiles: false,
-    objectMode: true,
-    followSymbolicLinks: false,
-    ignore: DEFAULT_EXCLUDE_GLOBS,
-    suppressErrors: true,
-    caseSensitiveMatch: true,
-    unique: true,
-  });
+  const unreadableDirs: Array<{ rel: string; code: string }> = [];
+  // Our own readdir walk (not a glob): every name counts, also one with a newline in it, and a
+  // directory that cannot be listed is reported instead of silently dropped.
+  const found: Array<{ dirent: Dirent; path: string; name: string }> = [];
+  const queue: string[] = [''];
+  while (queue.length) {
+    await Promise.all(
+      queue.splice(0, 32).map(async (dir) => {
+        let list: Dirent[];
+        try {
+          list = await fsp.readdir(dir ? path.join(cwdAbs, ...dir.split('/')) : cwdAbs, { withFileTypes: true });
+        } catch (e) {
+          if (dir) unreadableDirs.push({ rel: joinRel(relBase, dir), code: errCode(e) });
+          return;
+        }
+        for (const d of list) {
+          const sub = dir ? `${dir}/${d.name}` : d.name;
+          if (d.isDirectory()) {
+            if (!EXCLUDED_DIR_SET.has(d.name)) queue.push(sub);
+          } else found.push({ dirent: d, path: sub, name: d.name });
+        }
+      }),
+    );
+  }
   for (const e of found) {
-    const dirent = e.dirent as Dirent;
+    const dirent = e.dirent;
     const sub = e.path;
     const symlink = dirent.isSymbolicLink();
     if (!symlink && !dirent.isFile()) {
@@ -348,7 +359,7 @@ async function walk(cwdAbs: string, relBase: string, realBase: string | undefine
       symlink,
     });
   }
-  return { entries, gitignoreDirs };
+  return { entries, gitignoreDirs, unreadableDirs };
 }
 
 function specialKind(d: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -526,6 +537,9 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     }
     for (let i = 0; i < round.length; i++) {
       const { ctx } = round[i]!;
+      for (const u of outputs[i]!.unreadableDirs) {
+        if (!ctx.matcher?.ignores(toTop(u.rel) + '/')) skip(u.rel, `cannot read directory (${u.code}); its files are not scanned`);
+      }
       for (const e of outputs[i]!.entries) {
         if (ctx.matcher?.ignores(toTop(e.rel))) continue;
         if (e.special) {

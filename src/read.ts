@@ -265,3 +265,52 @@ export async function readSourceFile(abs: string, opts: ReadOptions = { maxBytes
   }
   return { ok: true, text };
 }
+
+/**
+ * The text of a regular file, read synchronously without ever blocking: a FIFO, socket or device
+ * (even one swapped in for the file since it was scanned) and a file over `maxBytes` give
+ * `undefined`, as does any error. For files in the scanned tree read outside readSourceFile
+ * (snippets, package.json, ignore files): a hostile tree must not be able to hang the scan.
+ */
+export function readRegularFileSync(abs: string, maxBytes = 64 * 1024 * 1024): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(abs, OPEN_FLAGS);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const r = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return buf.toString('utf8', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
+  }
+}
+
+/** Async readRegularFileSync: `undefined` unless `abs` is a regular file of at most `maxBytes`. */
+export async function readRegularFile(abs: string, maxBytes = 64 * 1024 * 1024): Promise<string | undefined> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(abs, OPEN_FLAGS);
+    const st = await handle.stat();
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const bytes = await readCapped(handle, st.size, maxBytes);
+    return bytes?.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

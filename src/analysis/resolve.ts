@@ -2,8 +2,9 @@
  * Resolution of relative module specifiers between scanned files: extensions, `.js` -> `.ts`
  * (TypeScript ESM convention), directory index files and package.json `main`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFileSync } from '../read.js';
 
 const SOURCE_EXTS = ['.js', '.ts', '.mjs', '.cjs', '.jsx', '.tsx', '.mts', '.cts'];
 
@@ -27,7 +28,7 @@ export function createResolver(files: ReadonlySet<string> | Map<string, unknown>
       if (depth < 3 && existsSync(abs) && statSync(abs).isDirectory()) {
         const pj = path.join(abs, 'package.json');
         if (existsSync(pj)) {
-          const main = JSON.parse(readFileSync(pj, 'utf8')).main;
+          const main = JSON.parse(readRegularFileSync(pj, 1024 * 1024) ?? '{}').main; // a FIFO must not hang the scan
           if (typeof main === 'string') {
             const m = findFile(path.posix.normalize(path.posix.join(base, main)), depth + 1);
             if (m) return m;

@@ -1537,7 +1537,8 @@ function classKey(node: any): string {
 }
 
 function constructorOf(cls: any): Node | undefined {
-  for (const m of cls.body?.body ?? []) if (m.type === 'MethodDefinition' && m.kind === 'constructor') return m.value;
+  // The implementation: TS constructor overloads (and `declare class`) have no body.
+  for (const m of cls.body?.body ?? []) if (m.type === 'MethodDefinition' && m.kind === 'constructor' && m.value?.body) return m.value;
   return undefined;
 }
 
