@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// The compile cache (Node >= 22.1) must be on before the CLI's modules are loaded to cover them.
-import module from 'node:module';
-
-try {
-  module.enableCompileCache?.();
-} catch {
-  /* not available: start-up compiles as usual */
+// `nodesec --version` answers without loading the CLI; everything else loads it.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  // The compile cache (Node >= 22.1) must be on before the CLI's modules are loaded to cover them.
+  const { default: module } = await import('node:module');
+  try {
+    module.enableCompileCache?.();
+  } catch {
+    /* not available: start-up compiles as usual */
+  }
+  await import('../dist/src/cli.js');
 }
-await import('../dist/src/cli.js');
