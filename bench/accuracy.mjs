@@ -10,7 +10,8 @@
 // and non-zero only when the harness itself cannot run.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -137,9 +138,23 @@ class UsageError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Running the scanner
 
+/**
+ * Results cache of the CLI runs: a new empty folder per benchmark run, so every package is scanned
+ * cold (nothing reused from an earlier run), as a first scan in CI would be. nodesec's own code
+ * cache (its parser's compiled code, in its install folder) is used as in any installed copy.
+ */
+let resultsCache;
+function resultsCacheDir() {
+  if (!resultsCache) {
+    resultsCache = mkdtempSync(path.join(os.tmpdir(), 'nodesec-bench-cache-'));
+    process.on('exit', () => rmSync(resultsCache, { recursive: true, force: true }));
+  }
+  return resultsCache;
+}
+
 /** Run the scanner on one package dir. Never throws. */
 export function runScanner(scanner, dir, { threatModel = 'library', timeoutMs = 60_000 } = {}) {
-  const args = [scanner, 'scan', dir, '--threat-model', threatModel, '--format', 'json', '--severity', 'low', '--fail-on', 'none', '--no-color'];
+  const args = [scanner, 'scan', dir, '--threat-model', threatModel, '--format', 'json', '--severity', 'low', '--fail-on', 'none', '--no-color', '--cache-location', resultsCacheDir()];
   return new Promise((resolve) => {
     const out = [];
     const err = [];

@@ -183,6 +183,9 @@ program
     const failOn = (fromCli('failOn') ? o.failOn : c.failOn ?? o.failOn) as Severity | 'none';
     const format = o.format as Format;
 
+    // Before the scan loads the parser: its compiled code is cached on Node < 22.1 (code-cache.ts).
+    const codeCache = await import('./code-cache.js');
+    if (o.cache !== false) codeCache.installCodeCache();
     const { scan, severityRank } = await import('./scan.js');
     const { DEFAULT_CACHE_DIR } = await import('./cache.js');
     const { knowledgeFromConfig } = await import('./knowledge.js');
@@ -246,6 +249,7 @@ program
         fail(`cannot write ${o.output}: ${e.code ?? e.message}`);
       }
     } else process.stdout.write(out);
+    codeCache.saveCodeCache();
     const failing =
       failOn === 'none' || o.writeBaseline
         ? 0
