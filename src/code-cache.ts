@@ -7,12 +7,11 @@
  * in nodesec's install folder (`.cache/v8/` beside `package.json`), not in the scanned project or the
  * results cache, so a scanned repository cannot plant one: a code cache is executable, and the
  * results cache may sit inside the repository being scanned. If that folder is not writable there
- * is simply no cache. Each entry is keyed by the module's path and a hash of its source, the whole
+ * is simply no cache. Each entry is keyed by the module's path and its file's identity (size, inode, change time), the whole
  * file by Node's version, V8's version and the architecture; V8 rejects data made under other flags.
  * `--no-cache`, or `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for its compile cache), turns it off.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +32,14 @@ let stored = new Map<string, Entry>();
 /** Scripts compiled in this process whose cache was missing or rejected, to serialise at the end. */
 const fresh = new Map<string, { hash: string; script: vm.Script }>();
 
-function sourceHash(source: string): string {
-  return createHash('sha256').update(source).digest('base64');
+/**
+ * The identity of a module file's content without hashing 9 MB of typescript.js on every start:
+ * an install or update writes a new file (new inode and change time, which no archive can set);
+ * the length of the source read is part of it too, and V8 checks the source length again.
+ */
+function sourceKey(filename: string, source: string): string {
+  const st = statSync(filename, { bigint: true, throwIfNoEntry: false });
+  return st ? `${source.length}:${st.size}:${st.ino}:${st.ctimeNs}:${st.mtimeNs}` : `${source.length}:?`;
 }
 
 function readStore(): Map<string, Entry> {
@@ -74,7 +79,7 @@ export function installCodeCache(): void {
       loaded = true;
       stored = readStore();
     }
-    const hash = sourceHash(content);
+    const hash = sourceKey(filename, content);
     const entry = stored.get(filename);
     const cachedData = entry && entry.hash === hash ? entry.data : undefined;
     const script = new vm.Script(Module.wrap(content), { filename, cachedData });
