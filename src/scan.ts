@@ -475,6 +475,15 @@ export function maskLine(text: string, line: number, ranges: readonly Location[]
   return out + text.slice(at);
 }
 
+/** `text` with every secret range masked line by line (maskLine); line breaks are kept, so line numbers hold. */
+export function maskText(text: string, ranges: readonly Location[]): string {
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const touched = new Set<number>();
+  for (const r of ranges) for (let l = r.line; l <= r.endLine && 2 * (l - 1) < parts.length; l++) touched.add(l);
+  for (const l of touched) parts[2 * (l - 1)] = maskLine(parts[2 * (l - 1)]!, l, ranges);
+  return parts.join('');
+}
+
 /**
  * Snippets and GitHub-style line-hash fingerprints, reading each file with findings once. With
  * `redaction`, secret ranges are masked in every snippet, and a multi-line secret finding has none.
@@ -495,14 +504,15 @@ function addFingerprints(findings: Finding[], root: string, redaction?: { ids: S
     } catch {
       /* vanished since it was read: no snippet */
     }
+    const secrets = redaction?.ranges.get(file);
+    // With secrets in the file, fingerprints hash the masked text: a line hash is a cheap,
+    // unsalted function of the line, so a weak password could be guessed back from a SARIF file.
+    if (text && secrets) text = maskText(text, secrets);
     const hashes = text ? computeLineHashes(text) : [];
     const lines = text ? text.split(/\r\n|\r|\n/) : [];
-    const secrets = redaction?.ranges.get(file);
     for (const f of list) {
       let source: string | undefined = lines[f.line - 1];
-      if (source !== undefined && secrets) {
-        source = redaction!.ids.has(f.ruleId) && f.endLine > f.line ? undefined : maskLine(source, f.line, secrets);
-      }
+      if (source !== undefined && secrets && redaction!.ids.has(f.ruleId) && f.endLine > f.line) source = undefined;
       const snippet = source?.trim();
       out.push({
         ...f,

@@ -121,6 +121,42 @@ describe('hardcoded-secret', () => {
     expect(line7[0].snippet).toBe(`const hmacKey = process.env.HMAC_KEY || '${redact(HEX)}'; const npmToken = '${redact(NPM)}';`);
   });
 
+  it('SARIF fingerprints hash the masked text: they do not depend on the secret', () => {
+    // A line hash is an unsalted function of the line: hashing the raw line would let a weak
+    // password be guessed back from an uploaded SARIF file.
+    const fingerprints = (pw: string, gh: string) => {
+      const dir = project({
+        'src/db.js': [
+          "const { Pool } = require('pg');",
+          `const pool = new Pool({ host: 'pg.acme.internal', password: '${pw}' });`,
+          `const token = '${gh}';`,
+          "const other = require('child_process').exec(process.argv[2]);",
+          'module.exports = { pool, token, other };',
+          '',
+        ].join('\n'),
+      });
+      const sarif = JSON.parse(nodesec(['scan', '.', '--format', 'sarif', '--severity', 'low', '--fail-on', 'none', '--threat-model', 'all'], dir).stdout);
+      return sarif.runs[0].results.map((r: any) => `${r.ruleId}@${r.locations[0].physicalLocation.region.startLine}=${r.partialFingerprints.primaryLocationLineHash}`);
+    };
+    const a = fingerprints(DB_PW + 'x', GH);
+    expect(a.filter((x: string) => x.startsWith('hardcoded-secret')).length).toBe(2);
+    // Same lengths and prefixes, other characters: the same fingerprints.
+    const GH2 = ['ghp', 'Q49nCtEsQv7iF9qc0AdBnLKaSkYldiruntdq'].join('_');
+    expect(fingerprints('apipZq7-43y', GH2)).toEqual(a); // redact() keeps the leading characters
+  });
+
+  it('reports a UUID as a registry auth token in .npmrc and .yarnrc.yml only', () => {
+    const uuid = ['5f2b1c9e-8a4d', '4e7b-9c3f-2d1e0a9b8c7d'].join('-');
+    const dir = project({
+      '.npmrc': `registry=https://registry.acme.internal/\n//registry.acme.internal/:_authToken=${uuid}\n//other.acme.internal/:_authToken=\${NPM_TOKEN}\n`,
+      '.yarnrc.yml': `npmRegistries:\n  "https://registry.acme.internal":\n    npmAuthToken: ${uuid}\n`,
+      'src/ids.js': `const requestId = '${uuid}'; const sessionToken = '${uuid}';\nmodule.exports = { requestId, sessionToken };\n`,
+    });
+    const r = json(nodesec(['scan', '.', '--rule', 'hardcoded-secret', '--format', 'json', '--severity', 'low', '--fail-on', 'none'], dir));
+    expect(r.findings.map((f: any) => `${f.file}:${f.line}:${f.severity}`).sort()).toEqual(['.npmrc:2:critical', '.yarnrc.yml:3:critical']);
+    expect(JSON.stringify(r)).not.toContain(uuid);
+  });
+
   it('masks every secret range on a line', () => {
     const line = `a = '${GH}', b = '${PW}'`;
     const at = (s: string) => line.indexOf(s) + 1;

@@ -502,7 +502,27 @@ function namedMatch(name: string, value: string): SecretMatch | undefined {
  */
 export function findNamedSecret(name: string, value: string): SecretMatch | undefined {
   if (name.length === 0 || value.length > MAX_NAMED_LENGTH) return undefined;
-  return matchNamedProvider(name, value) ?? namedMatch(name, value);
+  return matchNamedProvider(name, value) ?? registryAuthUuid(name, value) ?? namedMatch(name, value);
+}
+
+/** `.npmrc` `//host/:_authToken` and `.yarnrc.yml` `npmAuthToken`: npm's legacy tokens and many private registries' are UUIDs, secret here. */
+const REGISTRY_AUTH_NAME = /(?:^|[:/])_authToken$|^npmAuthToken$/;
+
+function registryAuthUuid(name: string, value: string): SecretMatch | undefined {
+  const v = value.trim();
+  if (!REGISTRY_AUTH_NAME.test(name.trim()) || !UUID_RE.test(v) || looksFakeToken(v) || repetitive(v.replace(/-/g, ''))) return undefined;
+  const redacted = redact(v);
+  return {
+    kind: 'named',
+    id: 'npm-registry-auth-token',
+    provider: 'npm',
+    label: 'npm registry auth token',
+    severity: 'critical',
+    index: value.indexOf(v),
+    length: v.length,
+    redacted,
+    message: `Hardcoded npm registry auth token: ${redacted}`,
+  };
 }
 
 /**
