@@ -152,6 +152,7 @@ program
   .option('--max-file-size <bytes>', 'skip files larger than this (default 2 MiB)', positiveInt)
   .option('--timing', "add the scan's duration (stats.durationMs) to the json report, which is otherwise identical from run to run")
   .option('--max-file-time <ms>', 'time budget per file: a file whose analysis takes longer is skipped with a timeout diagnostic (default 10000)', positiveInt)
+  .option('--max-link-time <ms>', 'time budget of the cross-function and cross-file analysis: over it, the result is partial with a link-timeout diagnostic (default 120000)', positiveInt)
   .option('--baseline <file>', 'report only findings that are not in this baseline file')
   .option('--write-baseline <file>', "record this scan's findings as the baseline (exits 0)")
   .option('--include-suppressed', 'also show findings hidden by nodesec-ignore comments or the baseline, marked as suppressed')
@@ -204,6 +205,7 @@ program
         configIgnore: config && c.ignore?.length ? { base: config.dir, globs: c.ignore } : undefined,
         maxFileSize: o.maxFileSize,
         maxFileTime: o.maxFileTime,
+        maxLinkTime: o.maxLinkTime,
         sarifCategory: o.sarifCategory,
         includeSuppressed: !!o.includeSuppressed || !!o.writeBaseline,
         reportUnusedIgnores: !!o.reportUnusedIgnores,

@@ -73,6 +73,8 @@ export type DiagnosticKind =
   | 'too-deep'
   | 'timeout'
   | 'internal'
+  /** The project link ran out of --max-link-time: cross-function findings may be missing (file '.'). */
+  | 'link-timeout'
   /** A `nodesec-ignore` comment that cannot be used (no or malformed rule id). */
   | 'suppression';
 

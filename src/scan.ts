@@ -11,7 +11,7 @@ import type { ReadResult } from './read.js';
 import { contentHash, ScanCache } from './cache.js';
 import type { CachedFile } from './cache.js';
 import type { JobResult } from './worker.js';
-import { DEFAULT_MAX_FILE_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
+import { DEFAULT_MAX_FILE_TIME_MS, DEFAULT_MAX_LINK_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
 import { isTestPath } from './test-path.js';
@@ -38,6 +38,11 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Per-file time budget in ms for parsing and analysis; a file over it becomes a 'timeout' diagnostic. */
   maxFileTime?: number;
+  /**
+   * Time budget in ms of the project link (flows across functions and files); over it, the link
+   * stops with a partial result and a 'link-timeout' diagnostic. 0 stops it at once (tests).
+   */
+  maxLinkTime?: number;
   sarifCategory?: string;
   /** Called with (done, total, phase) as the scan goes: discovering, analysing (per file), linking. */
   onProgress?: (done: number, total: number, phase: ScanPhase) => void;
@@ -71,9 +76,17 @@ export class UsageError extends Error {}
 
 /**
  * Parse speed assumed by the time budget (characters per millisecond), on the fast side: a file is
- * refused unparsed only when even a fast parse would not fit in --max-file-time.
+ * refused unparsed only when even a fast parse would not fit in --max-file-time. The decision
+ * depends on the file's length alone, so it is the same on every machine.
  */
-const PARSE_CHARS_PER_MS = 2000;
+export const PARSE_CHARS_PER_MS = 2000;
+
+function linkTimeoutMessage(inc: import('./analysis/summaries.js').LinkIncomplete, ms: number): string {
+  const what = inc.callGraph
+    ? `stopped while resolving calls between files; none of the ${inc.sinks} sinks was checked`
+    : `${inc.summaries ? 'return values summarised in part; ' : ''}${inc.sinks - inc.sinksChecked} of ${inc.sinks} sinks not checked`;
+  return `the cross-function analysis took longer than ${ms} ms (${what}); findings may be missing, raise --max-link-time to complete it`;
+}
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s); // critical 4 ... low 1
@@ -299,7 +312,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   if (facts.length) {
     const { link } = await import('./analysis/summaries.js');
     const byId = new Map(rules.map((r) => [r.meta.id, r]));
-    const linked = link(facts, { threatModel, root });
+    const maxLinkTime = opts.maxLinkTime !== undefined && opts.maxLinkTime >= 0 ? opts.maxLinkTime : DEFAULT_MAX_LINK_TIME_MS;
+    const linked = link(facts, { threatModel, root, deadline: performance.now() + maxLinkTime });
+    if (linked.incomplete) diagnostics.push({ file: '.', kind: 'link-timeout', message: linkTimeoutMessage(linked.incomplete, maxLinkTime) });
     for (const flow of linked.flows) {
       const rule = byId.get(flow.sink.ruleId)!;
       findings.push({

@@ -8,6 +8,7 @@
  *    the library threat model) a parameter of an exported function.
  * Each flow keeps its trace: source -> steps (across files) -> sink.
  */
+import { TimeoutError } from '../deadline.js';
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
@@ -25,17 +26,77 @@ export interface LinkResult {
   flows: Flow[];
   /** Sinks with non-constant input and no proven flow. */
   audits: SinkFact[];
+  /** Set when the time budget (`LinkOptions.deadline`) ran out: the result is partial. */
+  incomplete?: LinkIncomplete;
+}
+
+export interface LinkIncomplete {
+  /** The call graph was not finished: no summary was computed and no sink checked. */
+  callGraph: boolean;
+  /** The fixpoint of return-value summaries stopped before it converged (fewer flows). */
+  summaries: boolean;
+  /** Sinks checked, in file order, of `sinks`; the others were not checked (no flow, no audit). */
+  sinksChecked: number;
+  sinks: number;
 }
 
 export interface LinkOptions {
   threatModel: ThreatModel;
   /** Absolute scan root; files in facts are relative posix paths under it. */
   root: string;
+  /**
+   * Time budget (`--max-link-time`): a `now()` time at which the link stops with a partial result
+   * (`LinkResult.incomplete`). The call graph and the return summaries may use the first half of
+   * the budget, so that sinks are still checked in the second half. Unset: no budget.
+   */
+  deadline?: number;
+  /** The clock of `deadline` (default performance.now); tests inject a counter. */
+  now?: () => number;
 }
 
 const MAX_EXPAND = 64;
 
+/**
+ * The link's time budget: cooperative checks, as in the per-file analysis (deadline.ts). `tick()`
+ * throws a TimeoutError once the current phase's limit has passed; it reads the clock on every
+ * 64th call, `tick(true)` on every call. A budget of 0 stops at the first check.
+ */
+class LinkBudget {
+  readonly incomplete: LinkIncomplete = { callGraph: false, summaries: false, sinksChecked: 0, sinks: 0 };
+  private readonly now: () => number;
+  private limit: number | undefined;
+  private ticks = 0;
+  constructor(private readonly opts: LinkOptions) {
+    this.now = opts.now ?? (() => performance.now());
+    if (opts.deadline !== undefined) {
+      const t0 = this.now();
+      this.limit = t0 + (opts.deadline - t0) / 2;
+    }
+  }
+  /** From now on the whole budget is available. */
+  lastPhase(): void {
+    this.limit = this.opts.deadline;
+  }
+  tick(force = false): void {
+    if (this.limit === undefined || (!force && (++this.ticks & 63) !== 0)) return;
+    if (this.now() >= this.limit) throw new TimeoutError('the link time budget was exceeded');
+  }
+}
+
 export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
+  const budget = new LinkBudget(opts);
+  for (const f of allFacts) budget.incomplete.sinks += f.sinks.length;
+  if (budget.incomplete.sinks === 0) return { flows: [], audits: [] }; // flows and audits start at sinks
+  try {
+    return linkFacts(allFacts, opts, budget);
+  } catch (e) {
+    if (!(e instanceof TimeoutError)) throw e;
+    budget.incomplete.callGraph = true;
+    return { flows: [], audits: [], incomplete: budget.incomplete };
+  }
+}
+
+function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget): LinkResult {
   const files = new Map<string, FileFacts>();
   for (const f of allFacts) files.set(f.file, f);
   const fnById = new Map<string, FnFact>();
@@ -55,6 +116,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   function exportOf(file: string, p: string[], depth = 0): ExportDesc | undefined {
     const facts = files.get(file);
     if (!facts || depth > 8) return undefined;
+    budget.tick();
     let desc: ExportDesc | undefined;
     let rest = p;
     if (p.length === 0) desc = facts.exports[''] ?? { obj: namedExports(facts) };
@@ -107,6 +169,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   const calleesOf = new Map<string, string[]>(); // call id -> fn ids
   const callersOf = new Map<string, CallFact[]>(); // fn id -> call facts
   for (const f of allFacts) {
+    budget.tick(true);
     for (const c of f.calls) {
       const ids = new Set<string>();
       for (const t of c.targets) for (const id of targetsOf(f.file, t)) if (fnById.has(id)) ids.add(id);
@@ -157,6 +220,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
   function expandCall(call: CallFact): Entry[] {
     const hit = callMemo.get(call.id);
     if (hit !== undefined) return hit ?? []; // null: being expanded (recursion) -> nothing more
+    budget.tick();
     callMemo.set(call.id, null);
     const out = new Map<string, Entry>();
     const push = (e: Entry) => {
@@ -213,20 +277,28 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     return [...out.values()];
   }
   const allFns = [...fnById.values()].filter((f) => f.returns.length);
-  for (let round = 0; round < 12; round++) {
-    let changed = false;
-    callMemo = new Map();
-    for (const fn of allFns) {
-      const deps = expand(fn.returns);
-      const old = retDeps.get(fn.id);
-      if (!old || old.length !== deps.length) {
-        retDeps.set(fn.id, deps);
-        changed = true;
+  try {
+    for (let round = 0; round < 12; round++) {
+      let changed = false;
+      callMemo = new Map();
+      budget.tick(true);
+      for (const fn of allFns) {
+        const deps = expand(fn.returns);
+        const old = retDeps.get(fn.id);
+        if (!old || old.length !== deps.length) {
+          retDeps.set(fn.id, deps);
+          changed = true;
+        }
       }
+      if (!changed) break;
     }
-    if (!changed) break;
+  } catch (e) {
+    // Out of time: the summaries found so far are kept (fewer flows through return values).
+    if (!(e instanceof TimeoutError)) throw e;
+    budget.incomplete.summaries = true;
   }
   callMemo = new Map();
+  budget.lastPhase();
 
   // ---- sources ----
   function sourceOf(e: Entry, requestOnly = false, partialOnly = false): string | undefined {
@@ -292,6 +364,7 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
         for (const call of callersOf.get(fn) ?? []) {
           const arg = call.args[i];
           if (!arg) continue;
+          budget.tick();
           for (const x of expand(arg)) {
             const y = prop !== undefined ? applyPropEntry(x, prop) : x;
             if (!y) continue;
@@ -322,14 +395,22 @@ export function link(allFacts: FileFacts[], opts: LinkOptions): LinkResult {
     return result;
   }
 
-  for (const f of allFacts) {
-    for (const sink of f.sinks) {
-      const found = reachSink(sink);
-      if (found) flows.push(found);
-      else if (sink.auditable) audits.push(sink);
+  const inc = budget.incomplete;
+  try {
+    for (const f of allFacts) {
+      for (const sink of f.sinks) {
+        budget.tick(true);
+        const found = reachSink(sink);
+        if (found) flows.push(found);
+        else if (sink.auditable) audits.push(sink);
+        inc.sinksChecked++;
+      }
     }
+  } catch (e) {
+    // Out of time: the sinks checked so far are reported, the others are not.
+    if (!(e instanceof TimeoutError)) throw e;
   }
-  return { flows, audits };
+  return inc.summaries || inc.sinksChecked < inc.sinks ? { flows, audits, incomplete: inc } : { flows, audits };
 }
 
 function relabel(trace: Step[], source: string): Step[] {

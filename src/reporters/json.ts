@@ -48,8 +48,9 @@
  * unless asked for (`durationMs` is the one field that varies from run to run).
  *
  * Diagnostic kinds: unreadable, binary, encoding, syntax, too-large, minified, too-deep, timeout,
- * internal, suppression (a nodesec-ignore comment without a usable rule id). New optional keys
- * may be added within schema version 1; existing keys never change meaning or type.
+ * internal, suppression (a nodesec-ignore comment without a usable rule id), link-timeout (file
+ * ".": the cross-function analysis ran out of --max-link-time and its result is partial). New
+ * optional keys may be added within schema version 1; existing keys never change meaning or type.
  */
 import type { Diagnostic, Severity, TraceStep } from '../rule.js';
 import type { ReporterOptions, ReportedFinding, ScanResult } from '../types.js';
@@ -90,7 +91,9 @@ Each finding:
 
 Each diagnostic: \`{ file, kind, message }\` plus \`line\` and \`column\` when known. \`kind\` is one of
 \`unreadable\`, \`binary\`, \`encoding\`, \`syntax\`, \`too-large\`, \`minified\`, \`too-deep\`, \`timeout\`,
-\`internal\`, \`suppression\` (a \`nodesec-ignore\` comment without a usable rule id).
+\`internal\`, \`suppression\` (a \`nodesec-ignore\` comment without a usable rule id), \`link-timeout\`
+(\`file\` is \`"."\`: the cross-function and cross-file analysis ran out of \`--max-link-time\`, so
+findings through calls may be missing).
 
 \`\`\`json
 {
