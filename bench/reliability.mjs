@@ -4,8 +4,8 @@
 // never hangs and never loses a file. See bench/README.md.
 //
 //   node bench/reliability.mjs [--only NAME] [--limit N] [--threat-model app|library|both]
-//                              [--timeout S] [--max-file-time MS] [--jobs N] [--no-fetch]
-//                              [--json FILE]
+//                              [--timeout S] [--max-file-time MS] [--max-link-time MS]
+//                              [--jobs N] [--no-fetch] [--json FILE]
 //
 // Packages are fetched with `npm pack NAME@VERSION` into bench/.cache/reliability/ and extracted.
 // Scans run in-process (dist/src/scan.js, built by `npm run build`) in a worker thread, one
@@ -13,6 +13,8 @@
 // is a HANG (the worker is terminated and a new one started), an exception out of scan() or a dead
 // worker is a CRASH, and so is an `internal` diagnostic. Every JS/TS file on disk (minus the
 // default excludes and .gitignore) must be accounted for: scanned, or skipped with a diagnostic.
+// A link that runs out of --max-link-time is a `link-timeout` diagnostic (a stated partial result,
+// not a failure); such package runs are listed.
 //
 // Exits 0 when there are no crashes, hangs or lost files; 1 otherwise; 2 when it cannot run.
 
@@ -34,8 +36,8 @@ const JS_EXT = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.
 const EXCLUDED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'coverage']);
 const MIN_RE = /\.min\.[cm]?js$/i;
 const DTS_RE = /\.d\.[cm]?ts$/i;
-/** Diagnostics of these kinds do not mean the file was skipped. */
-const NOT_SKIPS = new Set(['suppression']);
+/** Diagnostics of these kinds do not mean the file was skipped (link-timeout is about the project). */
+const NOT_SKIPS = new Set(['suppression', 'link-timeout']);
 
 // ---------------------------------------------------------------------------------------------
 // Worker: runs scan() for one package at a time.
@@ -58,6 +60,7 @@ if (!isMainThread) {
         threatModel: job.threatModel,
         severity: 'low',
         maxFileTime: job.maxFileTime,
+        maxLinkTime: job.maxLinkTime,
         onProgress: (_done, t, phase) => {
           if (phase !== 'discovering') total = t;
         },
@@ -87,12 +90,13 @@ const USAGE = `usage: node bench/reliability.mjs [options]
   --threat-model M       app, library or both (default: both)
   --timeout S            per-package watchdog in seconds (default 600): longer is a hang
   --max-file-time MS     per-file analysis budget passed to scan() (default: scan's default)
+  --max-link-time MS     project link budget passed to scan() (default: scan's default)
   --jobs N               packages fetched at once (default 8)
   --no-fetch             do not fetch missing packages
   --json FILE            write per-package results to FILE`;
 
 function parseArgs(argv) {
-  const o = { only: null, limit: 0, models: ['app', 'library'], timeoutS: 600, maxFileTime: undefined, jobs: 8, fetch: true, json: null };
+  const o = { only: null, limit: 0, models: ['app', 'library'], timeoutS: 600, maxFileTime: undefined, maxLinkTime: undefined, jobs: 8, fetch: true, json: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -112,6 +116,7 @@ function parseArgs(argv) {
       o.models = m === 'both' ? ['app', 'library'] : [m];
     } else if (a === '--timeout') o.timeoutS = num();
     else if (a === '--max-file-time') o.maxFileTime = num();
+    else if (a === '--max-link-time') o.maxLinkTime = num();
     else if (a === '--jobs') o.jobs = Math.floor(num());
     else if (a === '--no-fetch') o.fetch = false;
     else if (a === '--json') o.json = path.resolve(val());
@@ -357,7 +362,8 @@ async function main() {
   const hangs = [];
   const lost = [];
   const internal = [];
-  const byKind = new Map();
+  const linkTimeouts = [];
+  const byKind = new Map(o.models.map((m) => [m, new Map()]));
   const perPackage = [];
   let onDisk = 0;
   let symlinks = 0;
@@ -372,7 +378,7 @@ async function main() {
     symlinks += expected.symlinks;
     const row = { package: spec, filesOnDisk: expected.files.size, runs: {} };
     for (const threatModel of o.models) {
-      const r = await runner.scan({ dir, threatModel, maxFileTime: o.maxFileTime });
+      const r = await runner.scan({ dir, threatModel, maxFileTime: o.maxFileTime, maxLinkTime: o.maxLinkTime });
       const m = perModel.get(threatModel);
       m.runs++;
       if (r.hang) {
@@ -399,8 +405,10 @@ async function main() {
         problems.push(`${r.total} files found, ${r.stats.filesScanned} scanned + ${r.stats.filesSkipped} skipped`);
       const skippedFiles = new Set();
       for (const d of r.diagnostics) {
-        if (threatModel === o.models[0]) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
+        const kinds = byKind.get(threatModel);
+        kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
         if (d.kind === 'internal') internal.push({ spec, threatModel, file: d.file, message: d.message });
+        if (d.kind === 'link-timeout') linkTimeouts.push({ spec, threatModel, message: d.message });
         if (NOT_SKIPS.has(d.kind)) continue;
         skippedFiles.add(d.file);
         if (!expected.files.has(d.file)) problems.push(`diagnostic for a file not on the list: ${d.file}`);
@@ -439,8 +447,12 @@ async function main() {
   for (const h of hangs) out.push(`  ${h.spec} [${h.threatModel}]`);
   out.push(`files not accounted for: ${lost.length} package runs`);
   for (const l of lost) out.push(`  ${l.spec} [${l.threatModel}] ${l.problems.slice(0, 5).join('; ')}`);
-  out.push(`diagnostics by kind (threat model ${o.models[0]}):`);
-  for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1])) out.push(`  ${k.padEnd(12)} ${n}`);
+  out.push(`link timeouts: ${linkTimeouts.length} package runs (--max-link-time: partial result, stated)`);
+  for (const l of linkTimeouts) out.push(`  ${l.spec} [${l.threatModel}] ${l.message}`);
+  const kindNames = [...new Set([...byKind.values()].flatMap((m) => [...m.keys()]))].sort();
+  out.push(`diagnostics by kind: ${o.models.join(' / ')}`);
+  if (!kindNames.length) out.push('  none');
+  for (const k of kindNames) out.push(`  ${k.padEnd(13)} ${o.models.map((m) => String(byKind.get(m).get(k) ?? 0).padStart(6)).join(' ')}`);
   const slow = perPackage
     .map((r) => ({ p: r.package, ms: Object.values(r.runs).reduce((s, x) => s + (x.ms ?? 0), 0), files: r.filesOnDisk }))
     .sort((a, b) => b.ms - a.ms)
@@ -455,7 +467,7 @@ async function main() {
   console.log(out.join('\n'));
   if (o.json) {
     mkdirSync(path.dirname(o.json), { recursive: true });
-    writeFileSync(o.json, JSON.stringify({ perPackage, crashes, hangs, lost, internal, byKind: Object.fromEntries(byKind), fetchFailures }, null, 2) + '\n');
+    writeFileSync(o.json, JSON.stringify({ perPackage, crashes, hangs, lost, internal, linkTimeouts, byKind: Object.fromEntries([...byKind].map(([m, k]) => [m, Object.fromEntries(k)])), fetchFailures }, null, 2) + '\n');
   }
   process.exit(crashes.length || hangs.length || lost.length || internal.length ? 1 : 0);
 }
