@@ -250,7 +250,7 @@ describe('secret names', () => {
     'passport', 'key', 'cacheKey', 'primaryKey', 'isPassword', 'showPassword', 'getToken', 'confirmPassword',
     'forgotPassword', 'passwordRegex', 'secretLength', 'keyId', 'TOKEN_TTL', 'token_audience', 'secret_name',
     'privateKeyPath', 'PASSWORD_MIN_LENGTH', 'apiVersion', 'author', 'monkey', 'nextLastSignificantToken',
-    'currentToken', 'publicApiKey', '//a.com/?Token=Value', 'headers["x-api-key"]',
+    'currentToken', 'publicApiKey', '//a.com/?Token=Value', 'headers["x-api-key"]', 'searchOnlyApiKey', 'ALGOLIA_SEARCH_API_KEY',
   ])('%s is not secret-ish', (name) => {
     expect(isLikelySecretName(name)).toBe(false);
   });

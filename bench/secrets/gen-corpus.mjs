@@ -1176,6 +1176,58 @@ function pemLines(kind, prefix, lines = 25) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Added after the first measurement (appended here so the seeded draws above stay the same):
+// secrets in test paths (reported at low severity, scored with --severity low), registry auth
+// tokens that are UUIDs, and public-by-design client keys that sit under secret-ish names.
+// ---------------------------------------------------------------------------------------------
+
+{
+  const f = file('test/integration/payments.test.ts');
+  f.line("import { describe, it } from 'vitest';", "import Stripe from 'stripe';", '');
+  f.pos(`const stripe = new Stripe('${T.stripe()}');`, 'stripe-secret-key');
+  f.pos(`const WEBHOOK_SECRET = '${T.stripeWh()}';`, 'stripe-webhook-secret');
+  f.pos(`const adminPassword = '${T.password()}';`, 'named');
+  f.neg("const testPassword = 'correct horse battery staple';", 'placeholder');
+  f.neg(`const customerId = 'cus_${mixed(B62, 14)}';`, 'identifier');
+  f.line("describe('payments', () => { it('charges', async () => { await stripe.charges.list(); }); });");
+}
+{
+  const f = file('examples/slack-bot/index.js');
+  f.line("const { App } = require('@slack/bolt');", '');
+  f.pos(`const app = new App({ token: '${T.slackBot()}', signingSecret: '${s(HEX, 32)}' });`, 'slack-token');
+  f.neg("const channel = 'C0123ABCDEF';", 'identifier');
+  f.line('module.exports = app;');
+}
+{
+  const f = file('.yarnrc.yml');
+  f.line('nodeLinker: node-modules', 'npmRegistries:', '  "https://npm.acme.internal":');
+  f.pos(`    npmAuthToken: ${T.uuid()}`, 'npm-registry-auth-token');
+  f.neg(`    npmAlwaysAuth: true`, 'name-not-secret');
+}
+{
+  const f = file('services/billing/.npmrc');
+  f.neg('@acme:registry=https://npm.acme.internal/', 'url');
+  f.pos(`//npm.acme.internal/:_authToken=${T.uuid()}`, 'npm-registry-auth-token');
+  f.neg('//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'env-lookup');
+}
+{
+  const f = file('src/web/public-config.ts');
+  f.line('// Browser configuration: these values ship to every visitor and are public by design.');
+  f.neg(`export const vapidPublicKey = 'B${mixed(B64URL, 86)}';`, 'public-key');
+  f.neg(`export const SENTRY_DSN = 'https://${s(HEX, 32)}@o${digits(6)}.ingest.sentry.io/${digits(7)}';`, 'public-dsn');
+  f.neg(`export const recaptchaSiteKey = '6L${mixed(B64URL, 38)}';`, 'public-client-key');
+  f.neg(`export const posthogKey = 'phc_${mixed(B62, 43)}';`, 'public-client-key');
+  f.neg(`export const googleClientId = '${digits(12)}-${s(LD, 32)}.apps.googleusercontent.com';`, 'identifier');
+  f.neg(`export const algolia = { appId: '${s(UD, 10)}', searchOnlyApiKey: '${s(HEX, 32)}' };`, 'public-client-key');
+  f.neg(`export const segmentWriteKey = '${mixed(B62, 32)}';`, 'public-client-key');
+  f.neg(`export const mixpanelToken = '${s(HEX, 32)}';`, 'public-client-key');
+  f.neg(`export const scriptNonce = '${mixed(B62, 22)}==';`, 'random-hex-id');
+  f.neg("export const apiKeyHeader = 'X-Api-Key';", 'name-not-secret');
+  f.neg("export const secretQuestion = 'What was the name of your first pet?';", 'i18n');
+  f.neg(`export const etag = 'W/"${s(HEX, 32)}"';`, 'random-hex-id');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Write
 // ---------------------------------------------------------------------------------------------
 

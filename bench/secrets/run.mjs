@@ -36,7 +36,7 @@ const CORPUS = join(HERE, 'corpus');
 const DIST = join(ROOT, 'dist', 'src', 'secrets', 'detect.js');
 const DIST_RULE = join(ROOT, 'dist', 'rules', 'hardcoded-secret.js');
 const CLI = join(ROOT, 'bin', 'nodesec.js');
-const RULE_ARGS = ['scan', 'bench/secrets/corpus', '--rule', 'hardcoded-secret', '--format', 'json', '--severity', 'low', '--fail-on', 'none'];
+const RULE_ARGS = ['scan', 'bench/secrets/corpus', '--rule', 'hardcoded-secret', '--format', 'json', '--severity', 'low', '--fail-on', 'none', '--no-cache'];
 const SECRETLINT_DIR = join(ROOT, 'bench', '.cache', 'secretlint');
 const SECRETLINT_BIN = join(SECRETLINT_DIR, 'node_modules', '.bin', 'secretlint');
 
@@ -338,8 +338,16 @@ function runSecretlint() {
 // ---------------------------------------------------------------------------------------------
 
 const scannedSet = new Set(scanned);
+// Only labels in files the tools read are scored: a negative in a lockfile nodesec never opens is
+// not evidence of precision. Those are counted apart (unreadNegatives) and printed as such.
 const positives = labels.positives.filter((p) => scannedSet.has(p.file));
-const negatives = labels.negatives;
+const unreadPositives = labels.positives.filter((p) => !scannedSet.has(p.file));
+const negatives = labels.negatives.filter((n) => scannedSet.has(n.file));
+const unreadNegatives = labels.negatives.filter((n) => !scannedSet.has(n.file));
+if (unreadPositives.length) {
+  console.error(`labelled positives in files neither tool reads: ${unreadPositives.map((p) => `${p.file}:${p.line}`).join(', ')}`);
+  process.exit(2);
+}
 
 function score(byFile) {
   const posByFile = new Map();
@@ -391,7 +399,7 @@ const sl = args.has('--no-secretlint') ? undefined : runSecretlint();
 const theirs = sl ? score(sl.byFile) : undefined;
 
 if (args.has('--json')) {
-  console.log(JSON.stringify({ positives: positives.length, negatives: negatives.length, rule, core: ours, secretlint: theirs }, null, 2));
+  console.log(JSON.stringify({ positives: positives.length, negatives: negatives.length, unreadNegatives: unreadNegatives.length, rule, core: ours, secretlint: theirs }, null, 2));
   process.exit(0);
 }
 
@@ -401,7 +409,8 @@ const sinkCount = positives.filter((p) => p.what === 'sink').length;
 console.log(
   `corpus: ${scanned.length} scanned files (${allFiles.length} in corpus), ${positives.length} labelled positives ` +
     `(${positives.length - namedCount - sinkCount} provider-format over ${patternIds.size} pattern ids, ${namedCount} name-based, ` +
-    `${sinkCount} at a use site: jwt/session/crypto/database), ${negatives.length} labelled hard negatives`,
+    `${sinkCount} at a use site: jwt/session/crypto/database), ${negatives.length} labelled hard negatives in those files ` +
+    `(+${unreadNegatives.length} in lockfiles and tsconfig.json, which neither tool is given: not scored)`,
 );
 console.log('');
 console.log('tool                                TP    FP    FN   precision   recall');

@@ -200,11 +200,11 @@ const NEGATIVE_BEFORE = new Set([
   'policy', 'strength', 'rule', 'rules', 'match', 'verify', 'validate', 'validation', 'bypass', 'no',
   'without', 'masked', 'mask', 'fake', 'dummy', 'mock', 'sample', 'example', 'test', 'default',
 ]);
-/** Words anywhere before the secret word that make it a parser, paging or public value: nextLastSignificantToken, publicApiKey. */
+/** Words anywhere before the secret word that make it a parser, paging or public value: nextLastSignificantToken, publicApiKey, searchOnlyApiKey (search-only keys ship to browsers). */
 const NEGATIVE_ANYWHERE_BEFORE = new Set([
   'next', 'prev', 'previous', 'last', 'current', 'lookahead', 'peek', 'significant', 'expected', 'unexpected',
   'page', 'pagination', 'cursor', 'continuation', 'csrf', 'xsrf', 'public', 'publishable', 'pub', 'sync',
-  'idempotency', 'cancellation',
+  'idempotency', 'cancellation', 'search',
 ]);
 /** First words of function-like or flag-like names: isPassword, showToken, getApiKey. */
 const NEGATIVE_FIRST = new Set([
