@@ -1313,6 +1313,8 @@ export class TaintCollector {
       return d.fn || d.obj || d.reexport ? d : undefined;
     }
     if (n.type === 'ClassExpression' || n.type === 'ClassDeclaration') return this.classDesc(n);
+    // module.exports = global.document ? factory(global, true) : function (w) { ... } (UMD)
+    if (n.type === 'ConditionalExpression') return this.descOf(n.consequent, depth + 1) ?? this.descOf(n.alternate, depth + 1);
     if (n.type === 'CallExpression') {
       // module.exports = factory() (UMD): what the factory returns, with its methods
       const f = this.fnNodeOf(n.callee);
