@@ -380,6 +380,8 @@ function walkOf(x: FileIndex, expr: N, depth: number): Walk | undefined {
     }
     case 'Identifier':
       return identWalk(x, e, depth + 1);
+    case 'ThisExpression':
+      return thisWalk(x, e, depth + 1);
     case 'CallExpression': {
       const c = unwrap(e.callee);
       if (c.type === 'MemberExpression' && /^reduce(Right)?$/.test(propName(c) ?? '') && e.arguments[0]) {
@@ -400,6 +402,44 @@ function walkOf(x: FileIndex, expr: N, depth: number): Walk | undefined {
     }
     default:
       return undefined;
+  }
+}
+
+/**
+ * `this` in a function called with a walked receiver: a callback handed over with a trailing
+ * this-argument (`forIn(obj, copy, target)`, `list.forEach(fn, target)`) or `fn.call(target, …)`.
+ */
+function thisWalk(x: FileIndex, t: N, depth: number): Walk | undefined {
+  let fn: any = (t as any).parent;
+  while (fn && !(isFunction(fn) && fn.type !== 'ArrowFunctionExpression')) fn = fn.parent;
+  if (!fn) return undefined;
+  const key = `${fn.range?.[0]}:this`;
+  if (x.visiting.has(key)) return undefined;
+  x.visiting.add(key);
+  try {
+    const names = fnNames(fn);
+    const isFn = (a: N | undefined) => {
+      const u = a && a.type !== 'SpreadElement' ? unwrap(a) : undefined;
+      return !!u && (u === fn || (u.type === 'Identifier' && names.includes(u.name) && !x.fnsByName.get(u.name)?.some((f) => f !== fn)));
+    };
+    let w: Walk | undefined;
+    for (const call of x.calls) {
+      const c = unwrap(call.callee);
+      const args = call.arguments as N[];
+      let recv: N | undefined;
+      if (c.type === 'MemberExpression' && /^(call|apply|bind)$/.test(propName(c) ?? '') && isFn(c.object)) recv = args[0];
+      else {
+        const j = args.findIndex((a) => isFn(a));
+        if (j >= 0 && j === args.length - 2) recv = args[j + 1];
+      }
+      if (recv && recv.type !== 'SpreadElement') {
+        const rw = walkOf(x, recv, depth + 1);
+        if (rw && !guardedUse(recv, rw)) w = merge(w, rw);
+      }
+    }
+    return w;
+  } finally {
+    x.visiting.delete(key);
   }
 }
 
@@ -659,6 +699,8 @@ function isScaffold(v: N): boolean {
     case 'ArrayExpression':
       return u.elements.length === 0;
     case 'NewExpression':
+    case 'CallExpression':
+      // new Object(), Array(): a new empty container
       return u.arguments.length === 0 && u.callee.type === 'Identifier' && /^(Object|Array)$/.test(u.callee.name);
     case 'LogicalExpression':
       return isScaffold(u.right);
@@ -679,6 +721,10 @@ function writeWalk(x: FileIndex, assign: TSESTree.AssignmentExpression): Walk | 
   if (isConstantKey(unwrap(left.property))) return undefined;
   const target = unwrap(left.object);
   if (target.type === 'MemberExpression') return walkOf(x, target, 0);
+  if (target.type === 'ThisExpression') {
+    const w = thisWalk(x, target, 0);
+    return w && !guardedUse(assign, w) ? w : undefined;
+  }
   if (target.type === 'Identifier') {
     // The assignment that reaches the write, when the code says which (`hash = {}; hash[k] = v`).
     const def = reachingDef(assign, target.name);

@@ -1835,15 +1835,11 @@ function keyIsString(v: Variable, mm: ModuleModel, depth = 0): boolean {
         if (node.id.type === 'ArrayPattern' && node.id.elements[0] === def.name && isEntriesCall(loop.right, mm)) return true;
       }
     } else if (def.type === 'Parameter' && isFunction(node)) {
-      // keys.forEach((k) => ...), Object.keys(o).reduce((acc, k) => ..., {})
-      const call = node.parent;
-      const callee = call?.type === 'CallExpression' && call.arguments[0] === node ? unwrap(call.callee) : undefined;
-      if (callee?.type === 'MemberExpression') {
-        const method = propName(callee);
-        const idx = node.params.findIndex((p: any) => p === def.name || (p.type === 'AssignmentPattern' && p.left === def.name));
-        const keyIdx = method === 'reduce' || method === 'reduceRight' ? 1 : 0;
-        if (idx === keyIdx && method && /^(forEach|map|filter|some|every|find|reduce|reduceRight|flatMap)$/.test(method) && stringList(callee.object, mm, depth + 1)) return true;
-      }
+      // keys.forEach((k) => ...), Object.keys(o).reduce((acc, k) => ..., {}), forIn(obj, (v, k) => ...),
+      // and the same with the callback passed by name (keys.forEach(assignKey, target))
+      const idx = node.params.findIndex((p: any) => p === def.name || (p.type === 'AssignmentPattern' && p.left === def.name));
+      const sites = callbackSites(node, mm);
+      if (idx >= 0 && sites.length > 0 && sites.every(({ call, arg }) => keyCallbackSite(call, arg, idx, mm, depth))) return true;
     }
   }
   for (const ref of v.references) {
@@ -1852,6 +1848,44 @@ function keyIsString(v: Variable, mm: ModuleModel, depth = 0): boolean {
   }
   const writes = v.references.filter((r) => r.isWrite() && r.writeExpr);
   return writes.length > 0 && writes.every((r) => stringExpr(r.writeExpr as Node, mm, depth + 1));
+}
+
+/** The calls a function is handed to as an argument: inline, or by its name (every use of the name must be one). */
+function callbackSites(fn: any, mm: ModuleModel): { call: TSESTree.CallExpression; arg: number }[] {
+  const p = fn.parent;
+  if (p?.type === 'CallExpression' && p.arguments.includes(fn)) return [{ call: p, arg: p.arguments.indexOf(fn) }];
+  const id = fn.type === 'FunctionDeclaration' ? fn.id : p?.type === 'VariableDeclarator' && p.init === fn && p.id.type === 'Identifier' ? p.id : undefined;
+  const v = id && mm.bindings.variableOf(id);
+  if (!v) return [];
+  const out: { call: TSESTree.CallExpression; arg: number }[] = [];
+  for (const ref of v.references) {
+    const r: any = ref.identifier;
+    if (r === id) continue;
+    const c = r.parent;
+    if (c?.type !== 'CallExpression' || !c.arguments.includes(r)) return [];
+    out.push({ call: c, arg: c.arguments.indexOf(r) });
+  }
+  return out;
+}
+
+/** Iterators over an object's keys that call back with `(value, key)`. */
+const KEY_ITERATOR_MODULES = new Set(['for-in', 'for-own']);
+const LODASH_KEY_ITERATORS = /^(forIn|forInRight|forOwn|forOwnRight)$/;
+
+/** Whether parameter `idx` of the callback at argument `arg` of `call` receives string keys. */
+function keyCallbackSite(call: TSESTree.CallExpression, arg: number, idx: number, mm: ModuleModel, depth: number): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === 'MemberExpression' && arg === 0) {
+    const method = propName(callee);
+    const keyIdx = method === 'reduce' || method === 'reduceRight' ? 1 : 0;
+    if (idx === keyIdx && method && /^(forEach|map|filter|some|every|find|reduce|reduceRight|flatMap)$/.test(method) && stringList(callee.object, mm, depth + 1)) return true;
+  }
+  if (arg === 1 && idx === 1) {
+    const ref = mm.resolve(callee);
+    if (ref && KEY_ITERATOR_MODULES.has(ref.module) && apiPath(ref).length === 0) return true;
+    if (ref && /^lodash(-es)?$/.test(ref.module) && apiPath(ref).length === 1 && LODASH_KEY_ITERATORS.test(apiPath(ref)[0])) return true;
+  }
+  return false;
 }
 
 const STRING_METHODS = /^(toString|trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|replace|replaceAll|substring|substr|charAt|join|padStart|padEnd|normalize)$/;
