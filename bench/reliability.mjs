@@ -415,7 +415,14 @@ async function main() {
       }
       if (skippedFiles.size !== r.stats.filesSkipped) problems.push(`${r.stats.filesSkipped} skipped, ${skippedFiles.size} files with diagnostics`);
       if (problems.length) lost.push({ spec, threatModel, problems });
-      row.runs[threatModel] = { ms: Math.round(r.ms), scanned: r.stats.filesScanned, skipped: r.stats.filesSkipped, findings: r.findings, problems };
+      row.runs[threatModel] = {
+        ms: Math.round(r.ms),
+        scanned: r.stats.filesScanned,
+        skipped: r.stats.filesSkipped,
+        findings: r.findings,
+        problems,
+        diagnostics: r.diagnostics.map((d) => `${d.kind} ${d.file}`),
+      };
       if (problems.length) console.error(`  [${i}/${available.length}] ${spec} ${threatModel}: LOST FILES ${problems.slice(0, 3).join('; ')}`);
     }
     perPackage.push(row);
