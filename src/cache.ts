@@ -2,7 +2,8 @@
  * Content-hash cache of per-file results: a file whose path and text are unchanged since the last
  * scan gets its findings, taint facts, project-rule facts and suppressions from the cache, without
  * loading the parser. The project link, project rules and the filter stage always run (they
- * depend on every file).
+ * depend on every file), except that a scan in which no file changed (every file a hit, none added
+ * or removed) reuses the previous scan's complete link result, stored beside the files.
  *
  * One JSON file per scanned root in the cache folder (default `node_modules/.cache/nodesec` under
  * the current folder). It is valid only for the same key: nodesec's version and installed code,
@@ -40,6 +41,8 @@ interface CacheFile {
   key: string;
   /** rel path -> content hash and result. */
   files: Record<string, { hash: string; result: CachedFile }>;
+  /** The cross-file link's result for exactly these files (only a complete one is kept). */
+  link?: unknown;
 }
 
 export function contentHash(text: string): string {
@@ -83,6 +86,8 @@ export class ScanCache {
   private readonly key: string;
   private old: CacheFile['files'] = {};
   private next: CacheFile['files'] = {};
+  private oldLink: unknown;
+  private nextLink: unknown;
   hits = 0;
   misses = 0;
 
@@ -96,7 +101,10 @@ export class ScanCache {
     this.key = createHash('sha1').update(installedCodeId()).update('\0').update(JSON.stringify(settings) ?? '').digest('base64url');
     try {
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === FORMAT && data.key === this.key && data.files && typeof data.files === 'object') this.old = data.files;
+      if (data.format === FORMAT && data.key === this.key && data.files && typeof data.files === 'object') {
+        this.old = data.files;
+        this.oldLink = data.link;
+      }
     } catch {
       /* no cache yet, or unreadable: start cold */
     }
@@ -118,9 +126,24 @@ export class ScanCache {
     this.next[rel] = { hash, result };
   }
 
+  /** No file changed since the cached scan: every file a hit, none added or removed. */
+  get unchanged(): boolean {
+    return this.misses === 0 && Object.keys(this.old).length === Object.keys(this.next).length;
+  }
+
+  /** The cached link result when no file changed (call after every file's get), else undefined. */
+  link(): unknown {
+    return this.unchanged ? this.oldLink : undefined;
+  }
+
+  /** The link result of this scan's files, written by save(). */
+  setLink(result: unknown): void {
+    this.nextLink = result;
+  }
+
   /** Writes the entries of this scan (files no longer scanned are dropped). Never throws. */
   save(): void {
-    if (this.misses === 0 && Object.keys(this.old).length === Object.keys(this.next).length) return; // unchanged
+    if (this.unchanged && this.nextLink === undefined) return; // nothing new
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -137,7 +160,9 @@ export class ScanCache {
             chunk = '';
           }
         }
-        writeSync(fd, chunk + '}}');
+        chunk += '}';
+        if (this.nextLink !== undefined) chunk += `,"link":${JSON.stringify(this.nextLink)}`;
+        writeSync(fd, chunk + '}');
       } finally {
         closeSync(fd);
       }

@@ -11,6 +11,7 @@ import type { ReadResult } from './read.js';
 import { contentHash, ScanCache } from './cache.js';
 import type { CachedFile } from './cache.js';
 import type { JobResult } from './worker.js';
+import type { LinkResult } from './analysis/summaries.js';
 import { DEFAULT_MAX_FILE_TIME_MS, DEFAULT_MAX_LINK_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
 import type { FileFacts } from './analysis/taint.js';
@@ -304,16 +305,19 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     record(f.rel, hash, before);
     opts.onProgress?.(done, total, 'analysing');
   }
-  cache?.save();
 
-  // Project link: flows across functions and files.
+  // Project link: flows across functions and files. Unchanged files: the cached link result.
   const tAnalysed = performance.now();
   opts.onProgress?.(done, total, 'linking');
   if (facts.length) {
-    const { link } = await import('./analysis/summaries.js');
     const byId = new Map(rules.map((r) => [r.meta.id, r]));
     const maxLinkTime = opts.maxLinkTime !== undefined && opts.maxLinkTime >= 0 ? opts.maxLinkTime : DEFAULT_MAX_LINK_TIME_MS;
-    const linked = link(facts, { threatModel, root, deadline: performance.now() + maxLinkTime });
+    let linked = cache?.link() as LinkResult | undefined;
+    if (!linked) {
+      const { link } = await import('./analysis/summaries.js');
+      linked = link(facts, { threatModel, root, deadline: performance.now() + maxLinkTime });
+      if (!linked.incomplete) cache?.setLink(linked);
+    }
     if (linked.incomplete) diagnostics.push({ file: '.', kind: 'link-timeout', message: linkTimeoutMessage(linked.incomplete, maxLinkTime) });
     for (const flow of linked.flows) {
       const rule = byId.get(flow.sink.ruleId)!;
@@ -337,6 +341,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
   }
 
+  cache?.save();
   const tLinked = performance.now();
   if (process.env.NODESEC_TIMING)
     process.stderr.write(`nodesec timing: files+analysis ${(tAnalysed - started).toFixed(0)} ms, link ${(tLinked - tAnalysed).toFixed(0)} ms\n`);

@@ -1,5 +1,5 @@
 /** The per-file results cache (src/cache.ts) and worker threads through the CLI: the same reports warm and cold, on one thread or several, never stale. */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, nodesec, project, VULNERABLE_APP, write } from './ci-helpers.js';
@@ -41,6 +41,31 @@ describe('cache', () => {
     expect(json(scanJson(dir)).findings).toHaveLength(1);
     writeFileSync(path.join(dir, 'nodesec.config.json'), JSON.stringify({ rules: { 'command-injection': { severity: 'low' } } }));
     expect(json(scanJson(dir, ['--severity', 'low'])).findings[0].severity).toBe('low');
+  });
+
+  it('reuses the cross-file link of unchanged files, and links again when a file changes', () => {
+    const dir = project({
+      'app.js': "const express = require('express');\nconst { run } = require('./lib/run');\nconst app = express();\napp.get('/', (req, res) => res.send(run(req.query.cmd)));\napp.listen(3000);\n",
+      'lib/run.js': "const cp = require('child_process');\nexports.run = (c) => cp.execSync('ls ' + c);\n",
+    });
+    const cold = scanJson(dir, ['--disable', 'missing-helmet']);
+    const flows = json(cold).findings.filter((f: any) => f.ruleId === 'command-injection');
+    expect(flows.map((f: any) => `${f.file}:${f.line}`)).toEqual(['lib/run.js:2']);
+    expect(flows[0].trace[0].file).toBe('app.js');
+    const location = path.join(dir, 'node_modules', '.cache', 'nodesec');
+    const file = path.join(location, cacheFiles(location)[0]!);
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    expect(stored.link.flows).toHaveLength(1);
+    // Unchanged files: the stored link result is what the report shows (here emptied on purpose).
+    writeFileSync(file, JSON.stringify({ ...stored, link: { flows: [], audits: [] } }));
+    expect(json(scanJson(dir, ['--disable', 'missing-helmet'])).findings).toEqual([]);
+    // One file changed (only a comment): everything is linked again, from cached per-file facts.
+    write(dir, { 'app.js': '// changed\n' + readFileSync(path.join(dir, 'app.js'), 'utf8') });
+    const relinked = json(scanJson(dir, ['--disable', 'missing-helmet'])).findings;
+    expect(relinked.map((f: any) => `${f.file}:${f.line}`)).toEqual(['lib/run.js:2']);
+    expect(JSON.parse(readFileSync(file, 'utf8')).link.flows).toHaveLength(1);
+    // The warm report of unchanged files equals a scan without the cache.
+    expect(scanJson(dir, ['--disable', 'missing-helmet']).stdout).toBe(scanJson(dir, ['--disable', 'missing-helmet', '--no-cache']).stdout);
   });
 
   it('--cache-location and --no-cache', () => {
