@@ -51,12 +51,24 @@ async function guarded<T>(f: () => Promise<T> | T): Promise<T> {
 }
 
 /** The config (--config, or found from `root` upward), the built-in and plugin rules, all validated. */
-async function loadSetup(configFlag: string | undefined, root: string): Promise<{ config?: LoadedConfig; all: Rule[]; builtins: Rule[] }> {
+async function loadSetup(
+  configFlag: string | undefined,
+  root: string,
+  allowPlugins: boolean,
+  quiet = false,
+): Promise<{ config?: LoadedConfig; all: Rule[]; builtins: Rule[] }> {
   const { findConfig, loadConfigFile, checkRuleReferences } = await import('./config.js');
   const config = await guarded(() => (configFlag ? loadConfigFile(configFlag) : findConfig(root)));
   const builtins = await loadRules();
   let all = builtins;
-  if (config?.config.plugins?.length) {
+  // Plugins are code, and a config found in the scanned folder belongs to whoever wrote that code:
+  // they run only when the user says so, never because a scanned repository asks for it.
+  const pluginsHeld = !!config?.config.plugins?.length && !allowPlugins;
+  if (pluginsHeld && !quiet) {
+    const n = config!.config.plugins!.length;
+    process.stderr.write(`nodesec: ${config!.name} lists ${n} plugin${n === 1 ? '' : 's'}, not loaded: plugins are code and run only with --allow-plugins\n`);
+  }
+  if (config?.config.plugins?.length && allowPlugins) {
     const { loadPlugins } = await import('./plugins.js');
     const plugins = await guarded(() => loadPlugins(config.config.plugins!, config.dir, builtins, config.name));
     all = [...builtins, ...plugins.flatMap((p) => p.rules)];
@@ -70,7 +82,7 @@ async function loadSetup(configFlag: string | undefined, root: string): Promise<
       sanitizable = all.filter((r) => isTaint(r) && maskForRule(r.meta.id) !== 0).map((r) => r.meta.id);
     }
     await guarded(() =>
-      checkRuleReferences(config, { all: all.map((r) => r.meta.id), taint: all.filter(isTaint).map((r) => r.meta.id), sanitizable }),
+      checkRuleReferences(config, { all: all.map((r) => r.meta.id), taint: all.filter(isTaint).map((r) => r.meta.id), sanitizable, pluginsHeld }),
     );
   }
   return { config, all, builtins };
@@ -160,6 +172,7 @@ program
   .option('--sarif-category <name>', 'SARIF automationDetails category (one per scanned root in a monorepo)')
   .option('--no-color', 'no colours (also NO_COLOR, and whenever stdout is not a terminal)')
   .option('-q, --quiet', 'print findings only: no summary, no diagnostics, no progress')
+  .option('--allow-plugins', "load the plugins the config lists (they are code: without this flag they are not run)")
   .option('--cache-location <dir>', 'folder of the per-file results cache (default node_modules/.cache/nodesec)')
   .option('--no-cache', 'do not read or write the cache')
   .option('--threads <n>', 'parse and analyse in this many worker threads (default 1: measured no faster on 2 cores)', positiveInt)
@@ -171,7 +184,7 @@ program
     const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
     const { commonRoot } = await import('./files.js');
     const root = commonRoot(paths.length ? paths : ['.'], process.cwd());
-    const { config, all } = await loadSetup(o.config, root);
+    const { config, all } = await loadSetup(o.config, root, !!o.allowPlugins, !!o.quiet);
     const c = config?.config ?? {};
     const rules = await withHeaderMiddleware(selectRules(all, o.rule, o.disable, config), config, root);
     const severityOverrides: Record<string, Severity> = {};
@@ -273,9 +286,10 @@ program
   .description('list every rule (built-in and from plugins) with id, severity, precision, CWE and description')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
   .option('-c, --config <file>', 'config file whose plugins to include (default: found from the current folder upward)')
-  .action(async (o: { format: 'text' | 'json' | 'markdown'; config?: string }) => {
+  .option('--allow-plugins', 'load the plugins the config lists (without it only built-in rules are listed)')
+  .action(async (o: { format: 'text' | 'json' | 'markdown'; config?: string; allowPlugins?: boolean }) => {
     const { formatRules } = await import('./rules-list.js');
-    const { all } = await loadSetup(o.config, process.cwd());
+    const { all } = await loadSetup(o.config, process.cwd(), !!o.allowPlugins);
     process.stdout.write(formatRules(all.map((r) => r.meta), o.format));
   });
 

@@ -98,7 +98,7 @@ describe('config file', () => {
     const dir = project({ 'app.js': VULNERABLE_APP });
     for (const [text, re] of cases) {
       const d = project({ 'nodesec.config.json': text, 'app.js': VULNERABLE_APP });
-      const r = nodesec(['scan', '.'], d);
+      const r = nodesec(['scan', '.', '--allow-plugins'], d);
       expect(r.code, text).toBe(2);
       expect(r.stdout, text).toBe('');
       expect(r.stderr.split('\n'), text).toHaveLength(2); // one line + the final newline

@@ -1,4 +1,5 @@
-/** Rule plugins end to end: loaded from the config, validated, in every report and in `nodesec rules`. */
+/** Rule plugins end to end: loaded from the config only with --allow-plugins, validated, in every report and in `nodesec rules`. */
+import { existsSync } from 'node:fs';
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +79,7 @@ describe('plugins', () => {
         'node_modules/.keep': '',
       }),
     );
-    const r = nodesec(['scan', 'src', '--format', 'sarif', '--sarif-category', 'api'], dir);
+    const r = nodesec(['scan', 'src', '--format', 'sarif', '--sarif-category', 'api', '--allow-plugins'], dir);
     expect(r.stderr).toBe('');
     const log = json(r);
     const schema = JSON.parse(readFileSync(fileURLToPath(new URL('./schema/sarif-schema-2.1.0.json', import.meta.url)), 'utf8'));
@@ -104,13 +105,13 @@ describe('plugins', () => {
     expect(run.results[0].message.text).toMatch(/^This SQL query depends on req\.query.* and runs through acme-sql\.run\(\)\.$/);
     expect(r.code).toBe(1);
 
-    const gh = nodesec(['scan', 'src', '--format', 'github'], dir);
+    const gh = nodesec(['scan', 'src', '--format', 'github', '--allow-plugins'], dir);
     expect(gh.stdout).toContain('::error file=app.js,line=6,col=3,endLine=6,endColumn=');
     expect(gh.stdout).toContain('title=nodesec acme/sql-injection (critical)::This SQL query');
 
-    const list = nodesec(['rules'], dir);
+    const list = nodesec(['rules', '--allow-plugins'], dir);
     expect(list.stdout).toMatch(/^acme\/sql-injection\s+critical\s+high\s+CWE-89\s+Attacker-controlled data reaches an acme-sql query string\.$/m);
-    const listJson = json(nodesec(['rules', '--format', 'json'], dir));
+    const listJson = json(nodesec(['rules', '--format', 'json', '--allow-plugins'], dir));
     expect(listJson.map((x: any) => x.id)).toContain('acme/no-run-script');
   });
 
@@ -126,7 +127,7 @@ describe('plugins', () => {
       'node_modules/nodesec-plugin-acme/rules.js': src,
       'a.js': 'TODO();\n',
     });
-    const doc = json(nodesec(['scan', '.', '--format', 'json'], dir));
+    const doc = json(nodesec(['scan', '.', '--format', 'json', '--allow-plugins'], dir));
     expect(doc.findings.map((f: any) => `${f.ruleId}:${f.line}`)).toEqual(['acme-no-todo:1']);
     const off = project({
       'package.json': JSON.stringify({ name: 'app', nodesec: { plugins: ['nodesec-plugin-acme'], rules: { 'acme-no-todo': 'off' } } }),
@@ -134,7 +135,7 @@ describe('plugins', () => {
       'node_modules/nodesec-plugin-acme/rules.js': src,
       'a.js': 'TODO();\n',
     });
-    expect(json(nodesec(['scan', '.', '--format', 'json'], off)).findings).toEqual([]);
+    expect(json(nodesec(['scan', '.', '--format', 'json', '--allow-plugins'], off)).findings).toEqual([]);
   });
 
   it('invalid plugin rules exit 2 with one line naming the plugin, the rule and the field', () => {
@@ -151,10 +152,27 @@ describe('plugins', () => {
         'plugin.cjs': `module.exports = ${JSON.stringify(rule)};\n`,
         'a.js': '1;\n',
       });
-      const r = nodesec(['scan', '.'], dir);
+      const r = nodesec(['scan', '.', '--allow-plugins'], dir);
       expect(r.code, String(re)).toBe(2);
       expect(r.stderr, String(re)).toMatch(/^nodesec: nodesec\.config\.json: plugin "\.\/plugin\.cjs": [^\n]*\n$/);
       expect(r.stderr, String(re)).toMatch(re);
     }
   }, 120_000);
+
+  it('a config in the scanned folder cannot run code: its plugins load only with --allow-plugins', () => {
+    const marker = path.join(REPO, 'node_modules', '.cache', `nodesec-plugin-ran-${process.pid}`);
+    const dir = project({
+      'nodesec.config.json': JSON.stringify({ plugins: ['./plugin.cjs'], rules: { 'evil/x': 'off' } }),
+      'plugin.cjs': `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = [];\n`,
+      'app.js': "const { exec } = require('child_process');\nmodule.exports = (x) => exec('ls ' + x);\n",
+    });
+    const r = nodesec(['scan', '.', '--format', 'json', '--threat-model', 'library'], dir);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('nodesec: nodesec.config.json lists 1 plugin, not loaded: plugins are code and run only with --allow-plugins\n');
+    expect(json(r).findings.map((f: any) => f.ruleId)).toEqual(['command-injection']);
+    expect(nodesec(['scan', '.', '-q', '--format', 'json', '--threat-model', 'library'], dir).stderr).toBe('');
+    expect(nodesec(['rules'], dir).stdout).not.toContain('evil/');
+    expect(existsSync(marker)).toBe(false);
+  });
 });
