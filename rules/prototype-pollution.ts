@@ -456,7 +456,16 @@ function argumentsWalk(x: FileIndex, m: N, key: N): Walk | undefined {
 }
 
 function returnWalkOfReducer(x: FileIndex, cb: Fn): Walk | undefined {
-  return returnWalk(x, cb);
+  // A reducer that reduces with itself (`return objs.reduce(optionsReducer, dst)` inside
+  // optionsReducer) would recurse without end: it adds nothing on the way back in.
+  const key = `${cb.range?.[0]}:reducer`;
+  if (x.visiting.has(key)) return undefined;
+  x.visiting.add(key);
+  try {
+    return returnWalk(x, cb);
+  } finally {
+    x.visiting.delete(key);
+  }
 }
 
 function callbackFn(x: FileIndex, n: N): Fn | undefined {

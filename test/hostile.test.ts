@@ -244,6 +244,31 @@ describe('100,000-deep nesting', () => {
   }, 300_000);
 });
 
+describe('recursion in the scanned code', () => {
+  // Shallow files whose functions call, reduce with or return themselves: every analysis must
+  // stop on the cycle (a stack overflow here was reported as 'too-deep' on a 75 KB Angular file).
+  const SET = '\nexport function set(o, k, v) { o[k] = v; }\n';
+  const RECURSIVE: Record<string, string> = {
+    'reducer.mjs': 'export function optionsReducer(dst, objs) {\n  if (Array.isArray(objs)) return objs.reduce(optionsReducer, dst);\n  return { ...dst, ...objs };\n}' + SET,
+    'arrow-reducer.mjs': 'export const flat = (acc, x) => Array.isArray(x) ? x.reduce(flat, acc) : acc.concat(x);' + SET,
+    'mutual-reducers.mjs': 'function a(acc, x) { return x.reduce(b, acc); }\nfunction b(acc, x) { return x.reduceRight(a, acc); }\nexport { a, b };' + SET,
+    'named-expression.mjs': 'export const r = [].reduce(function f(acc, x) { return x.reduce(f, acc[x]); }, {});' + SET,
+    'self-return.mjs': 'export function f(o, k) { return o[k] ? f(o[k], k) : f; }' + SET,
+    'mutual-return.mjs': 'function g(o, k) { return h(o[k], k); }\nfunction h(o, k) { return g(o[k], k); }\nexport { g, h };' + SET,
+    'this-chain.mjs': 'export class B { m(o, k) { return this.m(o[k], k); } n(fn) { [1].forEach(fn, this); return this.n.call(this, fn); } }' + SET,
+  };
+
+  it('never overflows the analysis: each file is scanned without a diagnostic, in both threat models', async () => {
+    const dir = tmp();
+    for (const [f, t] of Object.entries(RECURSIVE)) put(dir, f, t);
+    for (const threatModel of ['app', 'library'] as const) {
+      const result = await scan({ paths: [dir], rules, threatModel, severity: 'low' });
+      expect(result.diagnostics, threatModel).toEqual([]);
+      expect(result.stats.filesScanned).toBe(Object.keys(RECURSIVE).length);
+    }
+  }, 120_000);
+});
+
 describe('size and time limits', () => {
   it('a 50 MB single-line file is refused by size, or as minified when the size limit is raised', () => {
     const dir = tmp();
