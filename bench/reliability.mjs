@@ -363,6 +363,8 @@ async function main() {
   const lost = [];
   const internal = [];
   const linkTimeouts = [];
+  /** Files a budget or the stack stopped: few, each worth a look (a too-deep on a shallow file is a bug). */
+  const stopped = [];
   const byKind = new Map(o.models.map((m) => [m, new Map()]));
   const perPackage = [];
   let onDisk = 0;
@@ -409,6 +411,7 @@ async function main() {
         kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
         if (d.kind === 'internal') internal.push({ spec, threatModel, file: d.file, message: d.message });
         if (d.kind === 'link-timeout') linkTimeouts.push({ spec, threatModel, message: d.message });
+        if (d.kind === 'too-deep' || d.kind === 'timeout') stopped.push({ spec, threatModel, file: d.file, kind: d.kind, message: d.message });
         if (NOT_SKIPS.has(d.kind)) continue;
         skippedFiles.add(d.file);
         if (!expected.files.has(d.file)) problems.push(`diagnostic for a file not on the list: ${d.file}`);
@@ -456,6 +459,8 @@ async function main() {
   for (const l of lost) out.push(`  ${l.spec} [${l.threatModel}] ${l.problems.slice(0, 5).join('; ')}`);
   out.push(`link timeouts: ${linkTimeouts.length} package runs (--max-link-time: partial result, stated)`);
   for (const l of linkTimeouts) out.push(`  ${l.spec} [${l.threatModel}] ${l.message}`);
+  out.push(`files stopped by a time budget or the stack: ${stopped.length} (too-deep, timeout)`);
+  for (const x of stopped) out.push(`  ${x.spec} [${x.threatModel}] ${x.file}: ${x.kind}: ${x.message}`);
   const kindNames = [...new Set([...byKind.values()].flatMap((m) => [...m.keys()]))].sort();
   out.push(`diagnostics by kind: ${o.models.join(' / ')}`);
   if (!kindNames.length) out.push('  none');
