@@ -208,6 +208,7 @@ async function pool(items, limit, fn) {
 async function expectedFiles(dir, ignoreLib, packageOutputDirs, wantsText) {
   const outDirs = new Set(await packageOutputDirs(dir));
   const files = new Set();
+  let jsFiles = 0;
   let symlinks = 0;
   const rootIgnore = path.join(dir, '.nodesecignore');
   const chain0 = existsSync(rootIgnore) ? [{ base: '', ig: ignoreLib().add(readFileSync(rootIgnore, 'utf8')) }] : [];
@@ -230,11 +231,12 @@ async function expectedFiles(dir, ignoreLib, packageOutputDirs, wantsText) {
         if (js ? MIN_RE.test(e.name) || DTS_RE.test(e.name) : !wantsText(r)) continue;
         if (ignored(chain, r)) continue;
         files.add(r);
+        if (js) jsFiles++;
       }
     }
   };
   visit(dir, '', chain0);
-  return { files, symlinks };
+  return { files, jsFiles, symlinks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +370,7 @@ async function main() {
   const byKind = new Map(o.models.map((m) => [m, new Map()]));
   const perPackage = [];
   let onDisk = 0;
+  let jsOnDisk = 0;
   let symlinks = 0;
   const t0 = performance.now();
   let i = 0;
@@ -377,6 +380,7 @@ async function main() {
     const dir = dirOf(p);
     const expected = await expectedFiles(dir, ignoreLib, packageOutputDirs, wantsText);
     onDisk += expected.files.size;
+    jsOnDisk += expected.jsFiles;
     symlinks += expected.symlinks;
     const row = { package: spec, filesOnDisk: expected.files.size, runs: {} };
     for (const threatModel of o.models) {
@@ -443,7 +447,7 @@ async function main() {
   out.push('');
   out.push(`packages: ${available.length} scanned of ${pkgs.length} listed${notFetched.length ? ` (not fetched: ${notFetched.map((p) => `${p.name}@${p.version}`).join(', ')})` : ''}`);
   out.push(`rules: ${rules.map((r) => r.meta.id).join(', ')}`);
-  out.push(`files on disk (JS/TS after default excludes and .gitignore${textRules.length ? ', plus files the text rules read' : ''}): ${onDisk}${symlinks ? ` (+${symlinks} symlinks, not counted)` : ''}`);
+  out.push(`files on disk (JS/TS after default excludes and .gitignore${textRules.length ? ', plus files the text rules read' : ''}): ${onDisk} (JS/TS ${jsOnDisk}, other ${onDisk - jsOnDisk})${symlinks ? ` (+${symlinks} symlinks, not counted)` : ''}`);
   for (const [m, s] of perModel) {
     out.push(
       `threat model ${m}: ${s.scanned} files scanned, ${s.skipped} skipped with a diagnostic, ${s.findings} findings (severity >= low), ${fmtMs(s.ms)} of scanning (${s.runs} package runs)`,
