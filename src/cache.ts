@@ -7,13 +7,14 @@
  *
  * One JSON file per scanned root in the cache folder (default `node_modules/.cache/nodesec` under
  * the current folder). It is valid only for the same key: nodesec's version and installed code,
- * the enabled rules and their settings, the threat model and the project's taint knowledge; any
+ * the enabled rules and their settings, the threat model and the project's taint knowledge, and a
+ * secret of this installation (so a cache planted in a scanned repository is never used); any
  * change starts a cold cache. Written atomically (temporary file, then rename), so concurrent
  * scans never read half a file; the last writer wins. A cache that cannot be read or written is
  * ignored: the scan never fails because of it.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from './rule.js';
@@ -75,10 +76,39 @@ function installedCodeId(): string {
     }
     const pkg = readFileSync(path.join(distSrc, '..', '..', 'package.json'), 'utf8');
     parts.push(JSON.parse(pkg).version);
+    parts.push(installSecret(path.join(distSrc, '..', '..')));
   } catch {
     parts.push(String(Math.random())); // unknown build: never reuse
   }
   return (codeId = createHash('sha1').update(parts.join('\n')).digest('base64url'));
+}
+
+/**
+ * A random value made once per nodesec installation and kept in its own folder (`.cache/secret`,
+ * beside the code cache), never in a scanned project. It is part of the cache key, so a results
+ * cache planted in a scanned repository (node_modules/.cache/nodesec is under the current folder)
+ * can never be taken for this installation's and hide a finding. Where the install folder is
+ * read-only, each run has its own value: nothing is reused, nothing can be planted.
+ */
+function installSecret(packageRoot: string): string {
+  const file = path.join(packageRoot, '.cache', 'secret');
+  try {
+    const s = readFileSync(file, 'utf8').trim();
+    if (/^[A-Za-z0-9_-]{32,}$/.test(s)) return s;
+  } catch {
+    /* first run */
+  }
+  const fresh = randomBytes(24).toString('base64url');
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, fresh + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+    // Concurrent first runs: whoever renamed last wins; use what is on disk.
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return fresh;
+  }
 }
 
 export class ScanCache {

@@ -1,8 +1,10 @@
 /** The per-file results cache (src/cache.ts) and worker threads through the CLI: the same reports warm and cold, on one thread or several, never stale. */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, nodesec, project, VULNERABLE_APP, write } from './ci-helpers.js';
+import { json, nodesec, project, REPO, VULNERABLE_APP, write } from './ci-helpers.js';
 
 const PRELOAD = path.join(__dirname, 'helpers', 'report-parser-loaded.cjs');
 const scanJson = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
@@ -66,6 +68,30 @@ describe('cache', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).link.flows).toHaveLength(1);
     // The warm report of unchanged files equals a scan without the cache.
     expect(scanJson(dir, ['--disable', 'missing-helmet']).stdout).toBe(scanJson(dir, ['--disable', 'missing-helmet', '--no-cache']).stdout);
+  });
+
+  it('never uses a cache made by another installation of the same build (one planted in the scanned repository)', () => {
+    // A second installation of this very build: same files, sizes and times, its own secret.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'nodesec-install-'));
+    try {
+      for (const p of ['dist', 'bin', 'package.json']) cpSync(path.join(REPO, p), path.join(other, p), { recursive: true, preserveTimestamps: true });
+      symlinkSync(path.join(REPO, 'node_modules'), path.join(other, 'node_modules'), 'dir');
+      const dir = project({ 'app.js': VULNERABLE_APP });
+      const env = { NODE_OPTIONS: `--require ${PRELOAD}` };
+      const first = scanJson(dir, [], env);
+      expect(first.stderr).toContain('parser loaded: true');
+      expect(scanJson(dir, [], env).stderr).toContain('parser loaded: false'); // this installation: warm
+      const r = spawnSync(process.execPath, [path.join(other, 'bin', 'nodesec.js'), 'scan', '.', '-f', 'json', '--fail-on', 'none'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
+      expect(r.stderr).toContain('parser loaded: true'); // the other one: its results are its own
+      expect(r.stdout).toBe(first.stdout);
+      expect(readFileSync(path.join(other, '.cache', 'secret'), 'utf8')).not.toBe(readFileSync(path.join(REPO, '.cache', 'secret'), 'utf8'));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('--cache-location and --no-cache', () => {

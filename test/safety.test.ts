@@ -1,7 +1,7 @@
 /**
  * Safety of the tool itself: a scan never touches the network, never starts a process, never
- * runs the code it scans, and writes only its report, its results cache and (on Node < 22.1) the
- * code cache of its own parser in its own install folder (src/code-cache.ts). The CLI runs with a preload
+ * runs the code it scans, and writes only its report, its results cache and, in its own install
+ * folder's .cache/, the code cache of its parser (Node < 22.1) and its installation secret. The CLI runs with a preload
  * (NODE_OPTIONS=--require) that makes every connection, DNS lookup, HTTP request, process start
  * and file write fail or be recorded.
  */
@@ -17,8 +17,8 @@ const base = mkdtempSync(path.join(os.tmpdir(), 'nodesec-safety-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 const LOG = path.join(base, 'attempts.log');
-/** nodesec's code cache: compiled code of its own dependencies, in its own folder (src/code-cache.ts). */
-const CODE_CACHE = path.join(REPO, '.cache', 'v8') + path.sep;
+/** nodesec's own folder's cache: its code cache (src/code-cache.ts) and its installation secret (src/cache.ts). */
+const CODE_CACHE = path.join(REPO, '.cache') + path.sep;
 const MARKER = path.join(base, 'marker-was-executed');
 
 /** Records (to LOG) and refuses network, process and write operations. CommonJS, no dependencies. */
