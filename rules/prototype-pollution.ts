@@ -187,6 +187,8 @@ interface FileIndex {
   scopeDecls: Map<N, Set<string>>;
   scopeAssigns: Map<N, Map<string, N[]>>;
   visiting: Set<string>;
+  /** Per function, the receivers it is called with (thisWalk), built on first use. */
+  receivers?: Map<N, N[]>;
 }
 
 const indexes = new WeakMap<N, FileIndex>();
@@ -417,30 +419,62 @@ function thisWalk(x: FileIndex, t: N, depth: number): Walk | undefined {
   if (x.visiting.has(key)) return undefined;
   x.visiting.add(key);
   try {
-    const names = fnNames(fn);
-    const isFn = (a: N | undefined) => {
-      const u = a && a.type !== 'SpreadElement' ? unwrap(a) : undefined;
-      return !!u && (u === fn || (u.type === 'Identifier' && names.includes(u.name) && !x.fnsByName.get(u.name)?.some((f) => f !== fn)));
-    };
     let w: Walk | undefined;
-    for (const call of x.calls) {
-      const c = unwrap(call.callee);
-      const args = call.arguments as N[];
-      let recv: N | undefined;
-      if (c.type === 'MemberExpression' && /^(call|apply|bind)$/.test(propName(c) ?? '') && isFn(c.object)) recv = args[0];
-      else {
-        const j = args.findIndex((a) => isFn(a));
-        if (j >= 0 && j === args.length - 2) recv = args[j + 1];
-      }
-      if (recv && recv.type !== 'SpreadElement') {
-        const rw = walkOf(x, recv, depth + 1);
-        if (rw && !guardedUse(recv, rw)) w = merge(w, rw);
-      }
+    for (const recv of receiversOf(x).get(fn) ?? []) {
+      const rw = walkOf(x, recv, depth + 1);
+      if (rw && !guardedUse(recv, rw)) w = merge(w, rw);
     }
     return w;
   } finally {
     x.visiting.delete(key);
   }
+}
+
+/**
+ * The function an argument or a callee object denotes for thisWalk: the function itself, or the
+ * only function of the file with that name.
+ */
+function namedFn(x: FileIndex, a: N | undefined): N | undefined {
+  const u = a && a.type !== 'SpreadElement' ? unwrap(a) : undefined;
+  if (!u) return undefined;
+  if (isFunction(u)) return u;
+  if (u.type !== 'Identifier') return undefined;
+  const l = x.fnsByName.get(u.name);
+  return l && l.every((f) => f === l[0]) ? l[0] : undefined;
+}
+
+/**
+ * For each function, the receivers it is called with, in call order: `fn.call(recv, …)` (also
+ * apply, bind), and `api(…, fn, recv)` where fn is the next-to-last argument and no earlier
+ * argument denotes fn. One pass over the file's calls, instead of one per `this`.
+ */
+function receiversOf(x: FileIndex): Map<N, N[]> {
+  if (x.receivers) return x.receivers;
+  const out = new Map<N, N[]>();
+  const add = (fn: N, recv: N | undefined) => {
+    if (!recv || recv.type === 'SpreadElement') return;
+    let l = out.get(fn);
+    if (!l) out.set(fn, (l = []));
+    l.push(recv);
+  };
+  for (const call of x.calls) {
+    const c = unwrap(call.callee);
+    const args = call.arguments as N[];
+    const bound = c.type === 'MemberExpression' && /^(call|apply|bind)$/.test(propName(c) ?? '') ? namedFn(x, c.object) : undefined;
+    if (bound) add(bound, args[0]);
+    if (args.length < 2) continue;
+    const f = namedFn(x, args[args.length - 2]);
+    if (!f || f === bound) continue;
+    let first = true;
+    for (let j = 0; j < args.length - 2; j++)
+      if (namedFn(x, args[j]) === f) {
+        first = false;
+        break;
+      }
+    if (first) add(f, args[args.length - 1]);
+  }
+  x.receivers = out;
+  return out;
 }
 
 /** `arguments[i]` of a function whose parameters were walked (`function extend() { target = arguments[i] }`). */
