@@ -12,7 +12,7 @@ import { TimeoutError } from '../deadline.js';
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, applyProp, atomKey, entryKey, MASK } from './taint.js';
+import { addStep, addSteps, applyProp, atomKey, entryKey, MASK } from './taint.js';
 import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
@@ -231,9 +231,17 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
     };
     const callees = calleesOf.get(call.id) ?? [];
     if (callees.length === 0) {
-      // Unresolved target: the result carries its arguments.
-      const through: Step = { ...call.loc, label: `through ${call.label}()` };
-      for (const a of call.args) for (const x of expand(a)) push({ ...x, trace: addStep(x.trace, through) });
+      // Unresolved target: the result carries its arguments. The trace is built only for an entry
+      // kept (the key does not depend on it).
+      let through: Step | undefined;
+      for (const a of call.args)
+        for (const x of expand(a)) {
+          if (out.size >= MAX_EXPAND) continue;
+          const k = entryKey(x);
+          if (out.has(k)) continue;
+          through ??= { ...call.loc, label: `through ${call.label}()` };
+          out.set(k, { ...x, trace: addStep(x.trace, through) });
+        }
     } else {
       for (const g of callees) {
         for (const d of retDeps.get(g) ?? []) {
@@ -242,7 +250,12 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
             for (const x of expand(call.args[d.atom.i] ?? [])) {
               const y = prop !== undefined ? applyPropEntry(x, prop) : x;
               if (!y) continue;
-              push({ atom: y.atom, mask: y.mask | d.mask, trace: joinTrace(y.trace, call, d.trace), ...(y.field !== undefined ? { field: y.field } : {}) });
+              if (out.size >= MAX_EXPAND) continue;
+              const e: Entry = { atom: y.atom, mask: y.mask | d.mask, trace: NO_TRACE, ...(y.field !== undefined ? { field: y.field } : {}) };
+              const k = entryKey(e);
+              if (out.has(k)) continue;
+              e.trace = joinTrace(y.trace, call, d.trace);
+              out.set(k, e);
             }
           } else push(d);
         }
@@ -268,10 +281,13 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
       for (const x0 of expandCall(call)) {
         const x = prop !== undefined ? applyProp(x0, prop) : x0;
         if (!x) continue;
-        const y: Entry = { atom: x.atom, mask: x.mask | e.mask, trace: e.trace.length ? appendTrace(x.trace, e.trace) : x.trace };
+        if (out.size >= MAX_EXPAND) continue;
+        const y: Entry = { atom: x.atom, mask: x.mask | e.mask, trace: x.trace };
         if (x.field !== undefined) y.field = x.field;
         const k = entryKey(y);
-        if (!out.has(k) && out.size < MAX_EXPAND) out.set(k, y);
+        if (out.has(k)) continue;
+        if (e.trace.length) y.trace = appendTrace(x.trace, e.trace);
+        out.set(k, y);
       }
     }
     return [...out.values()];
@@ -419,15 +435,13 @@ function relabel(trace: Step[], source: string): Step[] {
 
 const applyPropEntry = applyProp;
 
+const NO_TRACE: Step[] = [];
+
 function appendTrace(a: Step[], b: Step[]): Step[] {
-  let t = a;
-  for (const s of b) t = addStep(t, s);
-  return t;
+  return addSteps(a, undefined, b);
 }
 
 /** Trace of an argument, then the call, then the callee's trace from its parameter. */
 function joinTrace(argTrace: Step[], call: CallFact, calleeTrace: Step[]): Step[] {
-  let t = addStep(argTrace, { ...call.loc, label: `passed to ${call.label}()` });
-  for (const s of calleeTrace) t = addStep(t, s);
-  return t;
+  return addSteps(argTrace, { ...call.loc, label: `passed to ${call.label}()` }, calleeTrace);
 }

@@ -71,6 +71,27 @@ export function addStep(trace: Step[], step: Step | undefined): Step[] {
   return [...t, step];
 }
 
+/**
+ * `first` (if any) then each of `steps` added with addStep, copying the trace once instead of once
+ * per step: the same result as folding addStep (the input is returned when no step is added).
+ */
+export function addSteps(trace: Step[], first: Step | undefined, steps: readonly Step[]): Step[] {
+  let t = trace;
+  let copied = false;
+  for (let k = first ? -1 : 0; k < steps.length; k++) {
+    const step = k < 0 ? first! : steps[k]!;
+    const last = t[t.length - 1];
+    if (last && last.line === step.line && last.column === step.column && last.file === step.file) continue;
+    if (!copied) {
+      t = t.slice();
+      copied = true;
+    }
+    if (t.length >= MAX_TRACE) t.splice(MAX_TRACE / 2, t.length - (MAX_TRACE - 1));
+    t.push(step);
+  }
+  return t;
+}
+
 function union(a: Taint, b: Taint): Taint {
   if (b.size === 0) return a;
   if (a.size === 0) return b;
