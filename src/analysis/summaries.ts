@@ -217,11 +217,108 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
   const retDeps = new Map<string, Entry[]>();
   /** What a call's result depends on, memoised per call (reset when summaries change). */
   let callMemo = new Map<string, Entry[] | null>();
+  /**
+   * Each call's last computed result, kept across rounds (and into the sinks phase), with what it
+   * was computed from: the callees' return summaries it read and the results of the calls it used.
+   * A computation that met no call still being expanded (a recursion cut short), nor used a result
+   * that did, is a function of those alone; when they are all still the same objects and none of
+   * the calls it used is being expanded now, expanding the call again would compute the same result
+   * and leave the same memo entries, so the old result and its used calls' are reused (exactly the
+   * same result, without its cost). Within a round, `callMemo` agrees with this cache.
+   */
+  interface CallRecord {
+    result: Entry[];
+    pure: boolean;
+    reads: Array<Entry[] | undefined>;
+    usedIds: string[];
+    usedResults: Entry[][];
+  }
+  const callCache = new Map<string, CallRecord>();
+  /** The expansion in progress (innermost), which records the call results it uses. */
+  let frame: CallRecord | undefined;
+  /** Calls found not reusable in this round for a reason that lasts the round. */
+  let stale = new Set<string>();
+  function noteUse(id: string, result: Entry[] | null): void {
+    if (!frame) return;
+    if (result === null) {
+      frame.pure = false;
+      return;
+    }
+    if (!callCache.get(id)!.pure) frame.pure = false;
+    frame.usedIds.push(id);
+    frame.usedResults.push(result);
+  }
+  /** Reuse the cached result of `id` and of every call it used if all still hold (see callCache). */
+  function reuse(id: string): Entry[] | undefined {
+    if (stale.has(id) || !callCache.has(id)) return undefined;
+    const pending = [id];
+    const seen = new Set<string>(pending);
+    while (pending.length) {
+      const x = pending.pop()!;
+      if (stale.has(x)) return undefined;
+      const rec = callCache.get(x)!;
+      let ok = rec.pure;
+      if (ok) {
+        const callees = calleesOf.get(x) ?? [];
+        for (let k = 0; k < rec.reads.length; k++)
+          if (retDeps.get(callees[k]!) !== rec.reads[k]) {
+            ok = false;
+            break;
+          }
+      }
+      if (!ok) {
+        stale.add(x);
+        return undefined;
+      }
+      for (let k = 0; k < rec.usedIds.length; k++) {
+        const u = rec.usedIds[k]!;
+        const used = rec.usedResults[k]!;
+        const m = callMemo.get(u);
+        if (m !== undefined) {
+          if (m === used) continue;
+          if (m !== null) stale.add(x); // computed again this round: another result
+          return undefined; // null: being expanded now
+        }
+        if (callCache.get(u)!.result !== used) {
+          stale.add(x);
+          return undefined;
+        }
+        if (!seen.has(u)) {
+          seen.add(u);
+          pending.push(u);
+        }
+      }
+    }
+    for (const x of seen) callMemo.set(x, callCache.get(x)!.result);
+    return callCache.get(id)!.result;
+  }
   function expandCall(call: CallFact): Entry[] {
     const hit = callMemo.get(call.id);
-    if (hit !== undefined) return hit ?? []; // null: being expanded (recursion) -> nothing more
+    if (hit !== undefined) {
+      noteUse(call.id, hit);
+      return hit ?? []; // null: being expanded (recursion) -> nothing more
+    }
     budget.tick();
+    const reused = reuse(call.id);
+    if (reused) {
+      noteUse(call.id, reused);
+      return reused;
+    }
     callMemo.set(call.id, null);
+    const rec: CallRecord = { result: [], pure: true, reads: [], usedIds: [], usedResults: [] };
+    const parent = frame;
+    frame = rec;
+    try {
+      rec.result = computeCall(call, rec);
+    } finally {
+      frame = parent;
+    }
+    callCache.set(call.id, rec);
+    callMemo.set(call.id, rec.result);
+    noteUse(call.id, rec.result);
+    return rec.result;
+  }
+  function computeCall(call: CallFact, rec: CallRecord): Entry[] {
     const out = new Map<string, Entry>();
     const push = (e: Entry) => {
       if (out.size < MAX_EXPAND) {
@@ -244,7 +341,9 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
         }
     } else {
       for (const g of callees) {
-        for (const d of retDeps.get(g) ?? []) {
+        const deps = retDeps.get(g);
+        rec.reads.push(deps);
+        for (const d of deps ?? []) {
           if (d.atom.k === 'p' && d.atom.fn === g) {
             const prop = d.atom.prop;
             for (const x of expand(call.args[d.atom.i] ?? [])) {
@@ -261,15 +360,41 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
         }
       }
     }
-    const result = [...out.values()];
-    callMemo.set(call.id, result);
-    return result;
+    return [...out.values()];
   }
+  /**
+   * The last expansion of each value (facts' arrays: returns, arguments, sink values): the call
+   * results it used, in order, and where it stopped. Expanded again, a value whose calls give the
+   * same result objects in the same order gives the same entries: the old array is returned.
+   */
+  const expandCache = new WeakMap<Entry[], { used: Entry[][]; end: number; result: Entry[] }>();
   function expand(entries: Entry[]): Entry[] {
     if (!entries.some((e) => e.atom.k === 'r')) return entries;
+    const last = expandCache.get(entries);
+    if (last) {
+      let j = 0;
+      let same = true;
+      for (let i = 0; i < last.end; i++) {
+        const e = entries[i]!;
+        if (e.atom.k !== 'r') continue;
+        const call = callById.get(e.atom.call);
+        if (!call) continue;
+        if (expandCall(call) !== last.used[j++]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last.result;
+    }
+    const used: Entry[][] = [];
+    let end = entries.length;
     const out = new Map<string, Entry>();
-    for (const e of entries) {
-      if (out.size >= MAX_EXPAND) break;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (out.size >= MAX_EXPAND) {
+        end = i;
+        break;
+      }
       if (e.atom.k !== 'r') {
         const k = entryKey(e);
         if (!out.has(k)) out.set(k, e);
@@ -278,7 +403,9 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
       const call = callById.get(e.atom.call);
       if (!call) continue;
       const prop = e.atom.prop;
-      for (const x0 of expandCall(call)) {
+      const xs = expandCall(call);
+      used.push(xs);
+      for (const x0 of xs) {
         const x = prop !== undefined ? applyProp(x0, prop) : x0;
         if (!x) continue;
         if (out.size >= MAX_EXPAND) continue;
@@ -290,13 +417,16 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
         out.set(k, y);
       }
     }
-    return [...out.values()];
+    const result = [...out.values()];
+    expandCache.set(entries, { used, end, result });
+    return result;
   }
   const allFns = [...fnById.values()].filter((f) => f.returns.length);
   try {
     for (let round = 0; round < 12; round++) {
       let changed = false;
       callMemo = new Map();
+      stale = new Set();
       budget.tick(true);
       for (const fn of allFns) {
         const deps = expand(fn.returns);
@@ -314,6 +444,8 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
     budget.incomplete.summaries = true;
   }
   callMemo = new Map();
+  stale = new Set();
+  frame = undefined;
   budget.lastPhase();
 
   // ---- sources ----
