@@ -189,6 +189,10 @@ interface FileIndex {
   visiting: Set<string>;
   /** Per function, the receivers it is called with (thisWalk), built on first use. */
   receivers?: Map<N, N[]>;
+  /** Per function, the arguments of its own return statements, in source order. */
+  returnArgs: Map<N, N[]>;
+  /** walkedParams and returnsWalk are computed (on the first write checked, not for `frozen`). */
+  linked: boolean;
 }
 
 const indexes = new WeakMap<N, FileIndex>();
@@ -201,7 +205,7 @@ function programOf(n: N): N {
 
 /** `Object.freeze(Object.prototype)` anywhere in the file makes prototype writes no-ops. */
 function freezesPrototype(n: N): boolean {
-  return indexOf(programOf(n)).frozen;
+  return baseIndexOf(programOf(n)).frozen;
 }
 
 function isObjectPrototype(n: N): boolean {
@@ -254,7 +258,8 @@ function calleeName(call: Call): { name: string; offset: number } | undefined {
   return undefined;
 }
 
-function indexOf(program: N): FileIndex {
+/** The file's functions, calls and `frozen`, from one walk; walks of parameters and returns not yet. */
+function baseIndexOf(program: N): FileIndex {
   let ix = indexes.get(program);
   if (ix) return ix;
   ix = {
@@ -267,11 +272,21 @@ function indexOf(program: N): FileIndex {
     scopeDecls: new Map(),
     scopeAssigns: new Map(),
     visiting: new Set(),
+    returnArgs: new Map(),
+    linked: false,
   };
   const x = ix;
   indexes.set(program, x);
   walk(program, (n) => {
-    if (isFunction(n)) {
+    if (n.type === 'ReturnStatement') {
+      if (!n.argument) return;
+      let fn: any = (n as any).parent;
+      while (fn && !isFunction(fn)) fn = fn.parent;
+      if (!fn) return;
+      let l = x.returnArgs.get(fn);
+      if (!l) x.returnArgs.set(fn, (l = []));
+      l.push(n.argument);
+    } else if (isFunction(n)) {
       x.fns.push(n);
       for (const name of fnNames(n)) {
         let l = x.fnsByName.get(name);
@@ -287,6 +302,14 @@ function indexOf(program: N): FileIndex {
       }
     }
   });
+  return x;
+}
+
+/** The file's index with walked parameters and walked return values. */
+function indexOf(program: N): FileIndex {
+  const x = baseIndexOf(program);
+  if (x.linked) return x;
+  x.linked = true;
   // Walked parameters and walked return values, to a fixpoint (recursion, mutual recursion).
   for (let round = 0; round < 6; round++) {
     let changed = false;
@@ -328,14 +351,12 @@ function indexOf(program: N): FileIndex {
 
 function returnWalk(x: FileIndex, fn: Fn): Walk | undefined {
   if (fn.body.type !== 'BlockStatement') return walkOf(x, fn.body, 0);
-  let found: Walk | undefined;
-  walk(fn.body, (n) => {
-    if (found) return false;
-    if (isFunction(n)) return false;
-    if (n.type === 'ReturnStatement' && n.argument) found = walkOf(x, n.argument, 0);
-    return undefined;
-  });
-  return found;
+  // The first return statement (of fn itself, in source order) whose value was walked.
+  for (const arg of x.returnArgs.get(fn) ?? []) {
+    const found = walkOf(x, arg, 0);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function merge(a: Walk | undefined, b: Walk | undefined): Walk | undefined {
