@@ -10,7 +10,7 @@ import { DEFAULT_MAX_BYTES, readRegularFileSync, readSourceFile } from './read.j
 import type { ReadResult } from './read.js';
 import { contentHash, ScanCache } from './cache.js';
 import type { CachedFile } from './cache.js';
-import type { JobResult } from './worker.js';
+import type { JobResult, WorkerPool } from './worker.js';
 import type { LinkResult } from './analysis/summaries.js';
 import { DEFAULT_MAX_FILE_TIME_MS, DEFAULT_MAX_LINK_TIME_MS, isStackOverflow, TimeoutError } from './deadline.js';
 import { computeLineHashes, fingerprintFor } from './fingerprint.js';
@@ -190,6 +190,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     (opts.threads ?? 1) > 1 && jsFiles.length > 1
       ? await (await import('./worker.js')).WorkerPool.create(opts.threads!, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS })
       : undefined;
+  // A file whose nesting overflows this thread's stack: analysed again in a worker with a deep one.
+  let deepPool: WorkerPool | undefined | null;
+  const deepRetry = async (rel: string, text: string): Promise<JobResult | undefined> => {
+    if (deepPool === undefined) {
+      deepPool = (await (await import('./worker.js')).WorkerPool.create(1, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS })) ?? null;
+    }
+    return deepPool ? deepPool.run(rel, text) : undefined;
+  };
   const inFlight: Array<{ rel: string; hash: string; p: Promise<JobResult> }> = [];
   const settle = async () => {
     const j = inFlight.shift()!;
@@ -236,6 +244,17 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const deadline = performance.now() + maxTime;
     // Comments only for files that contain a suppression marker: nothing to pay elsewhere.
     const marked = hasMarker(read.text);
+    const d0 = diagnostics.length;
+    const overflowed = async (): Promise<boolean> => {
+      const r = await deepRetry(f.rel, read.text);
+      if (!r) return false;
+      diagnostics.length = d0; // this thread's suppression problems: the worker reports them again
+      suppressions.delete(f.rel);
+      useCached(f.rel, r.result);
+      if (cache && r.cacheable) cache.set(f.rel, hash, r.result);
+      opts.onProgress?.(done, total, 'analysing');
+      return true;
+    };
     const parsed = parser.parseSource(read.text, f.rel, { comments: marked });
     if (parsed.ok && marked) {
       const s = parseSuppressions((parsed.ast as { comments?: any[] }).comments ?? []);
@@ -243,6 +262,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const p of s.problems) diagnostics.push({ file: f.rel, kind: 'suppression', message: p.message, line: p.line, column: p.column });
     }
     if (!parsed.ok) {
+      if (parsed.tooDeep && (await overflowed())) continue;
       if (parsed.tooDeep) diagnostics.push({ file: f.rel, kind: 'too-deep', message: parsed.message });
       else diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
       skipped++;
@@ -260,6 +280,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       }
       scanned++;
     } catch (e: any) {
+      if (isStackOverflow(e) && (await overflowed())) continue;
       if (e instanceof TimeoutError) diagnostics.push(timeout(f.rel));
       else if (isStackOverflow(e)) diagnostics.push({ file: f.rel, kind: 'too-deep', message: 'nesting is too deep to analyse' });
       else diagnostics.push({ file: f.rel, kind: 'internal', message: `analysis failed: ${String(e?.message ?? e).split('\n')[0]}` });
@@ -271,6 +292,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
   while (inFlight.length) await settle();
   await pool?.close();
+  await deepPool?.close();
 
   for (const f of textFiles) {
     const read = await readSourceFile(f.abs, { maxBytes, skipMinified: false });

@@ -20,6 +20,15 @@ interface Setup {
   maxTime: number;
   parseCharsPerMs: number;
 }
+
+/**
+ * Stack of every analysis worker, in MB. The parser and scope analysis recurse once per level of
+ * nesting; the main thread's stack (about 1 MB) ends at a few hundred levels, and where exactly
+ * moves with how warm V8's compiled code is. A file that overflows it is analysed again in a
+ * worker with this stack, where only nesting of many thousands of levels ends as `too-deep`; the
+ * `--threads` workers have it too, so one thread and several give the same result.
+ */
+export const DEEP_STACK_MB = 64;
 interface Job {
   id: number;
   rel: string;
@@ -112,7 +121,7 @@ export class WorkerPool {
 
   private constructor(n: number, setup: Setup) {
     for (let i = 0; i < n; i++) {
-      const w = new Worker(new URL(import.meta.url), { workerData: { nodesecWorker: setup } });
+      const w = new Worker(new URL(import.meta.url), { workerData: { nodesecWorker: setup }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
       w.on('message', (m: JobResult) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
