@@ -64,12 +64,9 @@ export function entryKey(e: Entry): string {
 }
 
 export function addStep(trace: Step[], step: Step | undefined): Step[] {
-  if (!step) return trace;
-  const last = trace[trace.length - 1];
-  if (last && last.line === step.line && last.column === step.column && last.file === step.file) return trace;
-  const t = trace.length >= MAX_TRACE ? [...trace.slice(0, MAX_TRACE / 2), ...trace.slice(-(MAX_TRACE / 2 - 1))] : trace;
-  return [...t, step];
+  return step ? addSteps(trace, step, NO_STEPS) : trace;
 }
+const NO_STEPS: readonly Step[] = [];
 
 /**
  * `first` (if any) then each of `steps` added with addStep, copying the trace once instead of once
