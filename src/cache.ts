@@ -18,6 +18,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from './rule.js';
+import { OWN_CACHE_DIR, TOOL } from './version.js';
 import type { FileFacts } from './analysis/taint.js';
 import type { Suppression } from './suppress.js';
 
@@ -74,9 +75,8 @@ function installedCodeId(): string {
         parts.push(`${n}:${st.size}:${Math.round(st.mtimeMs)}`);
       }
     }
-    const pkg = readFileSync(path.join(distSrc, '..', '..', 'package.json'), 'utf8');
-    parts.push(JSON.parse(pkg).version);
-    parts.push(installSecret(path.join(distSrc, '..', '..')));
+    parts.push(TOOL.version);
+    parts.push(installSecret());
   } catch {
     parts.push(String(Math.random())); // unknown build: never reuse
   }
@@ -90,8 +90,8 @@ function installedCodeId(): string {
  * can never be taken for this installation's and hide a finding. Where the install folder is
  * read-only, each run has its own value: nothing is reused, nothing can be planted.
  */
-function installSecret(packageRoot: string): string {
-  const file = path.join(packageRoot, '.cache', 'secret');
+function installSecret(): string {
+  const file = path.join(OWN_CACHE_DIR, 'secret');
   try {
     const s = readFileSync(file, 'utf8').trim();
     if (/^[A-Za-z0-9_-]{32,}$/.test(s)) return s;

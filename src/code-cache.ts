@@ -14,23 +14,22 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { OWN_CACHE_DIR } from './version.js';
 
 const MAGIC = 'nodesec-v8-code-cache-1';
-/** nodesec's own folder: the code cache beside its package.json, never in a scanned project. */
-export const CODE_CACHE_DIR = fileURLToPath(new URL('../../.cache/v8/', import.meta.url));
-export const CACHE_FILE = path.join(CODE_CACHE_DIR, `${process.platform}-${process.arch}-${process.versions.v8}.bin`);
+const CACHE_FILE = path.join(OWN_CACHE_DIR, 'v8', `${process.platform}-${process.arch}-${process.versions.v8}.bin`);
 
 interface Entry {
-  hash: string;
+  /** sourceKey() of the module file the data was made from. */
+  key: string;
   data: Buffer;
 }
 
 let installed = false;
 let stored = new Map<string, Entry>();
 /** Scripts compiled in this process whose cache was missing or rejected, to serialise at the end. */
-const fresh = new Map<string, { hash: string; script: vm.Script }>();
+const fresh = new Map<string, { key: string; script: vm.Script }>();
 
 /**
  * The identity of a module file's content without hashing 9 MB of typescript.js on every start:
@@ -55,7 +54,7 @@ function readStore(): Map<string, Entry> {
     const header = JSON.parse(buf.subarray(4, 4 + headerLen).toString('utf8')) as { magic: string; node: string; entries: [string, string, number, number][] };
     if (header.magic !== MAGIC || header.node !== process.version) return out;
     const base = 4 + headerLen;
-    for (const [file, hash, start, length] of header.entries) out.set(file, { hash, data: buf.subarray(base + start, base + start + length) });
+    for (const [file, key, start, length] of header.entries) out.set(file, { key, data: buf.subarray(base + start, base + start + length) });
   } catch {
     /* a damaged file: start again */
   }
@@ -79,11 +78,11 @@ export function installCodeCache(): void {
       loaded = true;
       stored = readStore();
     }
-    const hash = sourceKey(filename, content);
+    const key = sourceKey(filename, content);
     const entry = stored.get(filename);
-    const cachedData = entry && entry.hash === hash ? entry.data : undefined;
+    const cachedData = entry && entry.key === key ? entry.data : undefined;
     const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-    if (!cachedData || script.cachedDataRejected) fresh.set(filename, { hash, script });
+    if (!cachedData || script.cachedDataRejected) fresh.set(filename, { key, script });
     const fn = script.runInThisContext({ displayErrors: true });
     const dirname = path.dirname(filename);
     const require = makeRequire(this);
@@ -109,13 +108,13 @@ export function saveCodeCache(): void {
   if (fresh.size === 0) return;
   try {
     const entries = new Map(stored);
-    for (const [file, { hash, script }] of fresh) entries.set(file, { hash, data: script.createCachedData() });
+    for (const [file, { key, script }] of fresh) entries.set(file, { key, data: script.createCachedData() });
     fresh.clear();
     const list: [string, string, number, number][] = [];
     const parts: Buffer[] = [];
     let offset = 0;
     for (const [file, e] of [...entries].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      list.push([file, e.hash, offset, e.data.length]);
+      list.push([file, e.key, offset, e.data.length]);
       parts.push(e.data);
       offset += e.data.length;
     }
