@@ -186,17 +186,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   // --threads: misses go to workers; every result is applied in file order, as on one thread.
-  const pool =
-    (opts.threads ?? 1) > 1 && jsFiles.length > 1
-      ? await (await import('./worker.js')).WorkerPool.create(opts.threads!, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS })
-      : undefined;
-  // A file whose nesting overflows this thread's stack: analysed again in a worker with a deep one.
+  const createPool = async (n: number) =>
+    (await import('./worker.js')).WorkerPool.create(n, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS });
+  const pool = (opts.threads ?? 1) > 1 && jsFiles.length > 1 ? await createPool(opts.threads!) : undefined;
+  // A file whose nesting overflows this thread's stack is analysed again in a worker with a deep
+  // one; its results replace what this thread added for it since `d0` (suppression problems).
   let deepPool: WorkerPool | undefined | null;
-  const deepRetry = async (rel: string, text: string): Promise<JobResult | undefined> => {
-    if (deepPool === undefined) {
-      deepPool = (await (await import('./worker.js')).WorkerPool.create(1, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS })) ?? null;
-    }
-    return deepPool ? deepPool.run(rel, text) : undefined;
+  const retryDeep = async (rel: string, text: string, hash: string, d0: number): Promise<boolean> => {
+    if (deepPool === undefined) deepPool = (await createPool(1)) ?? null;
+    if (!deepPool) return false;
+    const r = await deepPool.run(rel, text);
+    diagnostics.length = d0;
+    suppressions.delete(rel);
+    useCached(rel, r.result);
+    if (cache && r.cacheable) cache.set(rel, hash, r.result);
+    opts.onProgress?.(done, total, 'analysing');
+    return true;
   };
   const inFlight: Array<{ rel: string; hash: string; p: Promise<JobResult> }> = [];
   const settle = async () => {
@@ -245,16 +250,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     // Comments only for files that contain a suppression marker: nothing to pay elsewhere.
     const marked = hasMarker(read.text);
     const d0 = diagnostics.length;
-    const overflowed = async (): Promise<boolean> => {
-      const r = await deepRetry(f.rel, read.text);
-      if (!r) return false;
-      diagnostics.length = d0; // this thread's suppression problems: the worker reports them again
-      suppressions.delete(f.rel);
-      useCached(f.rel, r.result);
-      if (cache && r.cacheable) cache.set(f.rel, hash, r.result);
-      opts.onProgress?.(done, total, 'analysing');
-      return true;
-    };
     const parsed = parser.parseSource(read.text, f.rel, { comments: marked });
     if (parsed.ok && marked) {
       const s = parseSuppressions((parsed.ast as { comments?: any[] }).comments ?? []);
@@ -262,7 +257,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const p of s.problems) diagnostics.push({ file: f.rel, kind: 'suppression', message: p.message, line: p.line, column: p.column });
     }
     if (!parsed.ok) {
-      if (parsed.tooDeep && (await overflowed())) continue;
+      if (parsed.tooDeep && (await retryDeep(f.rel, read.text, hash, d0))) continue;
       if (parsed.tooDeep) diagnostics.push({ file: f.rel, kind: 'too-deep', message: parsed.message });
       else diagnostics.push({ file: f.rel, kind: 'syntax', message: parsed.message, line: parsed.line, column: parsed.column });
       skipped++;
@@ -280,7 +275,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       }
       scanned++;
     } catch (e: any) {
-      if (isStackOverflow(e) && (await overflowed())) continue;
+      if (isStackOverflow(e) && (await retryDeep(f.rel, read.text, hash, d0))) continue;
       if (e instanceof TimeoutError) diagnostics.push(timeout(f.rel));
       else if (isStackOverflow(e)) diagnostics.push({ file: f.rel, kind: 'too-deep', message: 'nesting is too deep to analyse' });
       else diagnostics.push({ file: f.rel, kind: 'internal', message: `analysis failed: ${String(e?.message ?? e).split('\n')[0]}` });
