@@ -2,7 +2,7 @@
  * File discovery: which files a scan reads.
  *
  * - JS/TS sources by extension, plus non-JS files some rules ask for (`wantsTextFile`).
- * - Default excludes (node_modules, .git, dist, build, coverage, *.min.js, *.d.ts) are pruned
+ * - Default excludes (node_modules, .git, dist, build, coverage, *.min.js, *-min.js, *.d.ts) are pruned
  *   during the walk.
  * - Every .gitignore in the tree (with git's precedence: deeper files win, a file inside an
  *   ignored directory can't be re-included), .git/info/exclude and the .gitignore files between
@@ -63,7 +63,7 @@ export const IGNORE_FILE_NAME = '.nodesecignore';
 
 const EXCLUDED_DIR_SET = new Set(DEFAULT_EXCLUDED_DIRS);
 const JS_EXT_SET = new Set(JS_EXTENSIONS);
-const MIN_RE = /\.min\.[cm]?js$/i;
+const MIN_RE = /[.-]min\.[cm]?js$/i;
 const DTS_RE = /\.d\.[cm]?ts$/i;
 const IGNORE_CASE = process.platform === 'win32' || process.platform === 'darwin';
 

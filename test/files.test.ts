@@ -50,7 +50,7 @@ describe('discoverFiles: extensions and default excludes', () => {
     expect(await rels(root)).toEqual(['a.js', 'b.cjs', 'c.mjs', 'd.jsx', 'e.ts', 'f.cts', 'g.mts', 'h.tsx']);
   });
 
-  it('skips node_modules, .git, dist, build, coverage at any depth, *.min.js and *.d.ts', async () => {
+  it('skips node_modules, .git, dist, build, coverage at any depth, *.min.js, *-min.js and *.d.ts', async () => {
     write(root, {
       'src/app.js': '',
       'node_modules/x/index.js': '',
@@ -64,6 +64,8 @@ describe('discoverFiles: extensions and default excludes', () => {
       'public/app.min.js': '',
       'public/app.min.mjs': '',
       'public/app.min.cjs': '',
+      'public/underscore-min.js': '',
+      'src/admin.js': '', // not "-min.js"
       'types/index.d.ts': '',
       'types/index.d.mts': '',
       'types/index.d.cts': '',
@@ -71,7 +73,7 @@ describe('discoverFiles: extensions and default excludes', () => {
       'src/distance.js': '', // not a "dist" directory
       'src/builder/x.ts': '',
     });
-    expect(await rels(root)).toEqual(['packages/p/src/index.ts', 'src/app.js', 'src/builder/x.ts', 'src/distance.js']);
+    expect(await rels(root)).toEqual(['packages/p/src/index.ts', 'src/admin.js', 'src/app.js', 'src/builder/x.ts', 'src/distance.js']);
   });
 
   it('scans a default-excluded directory named on the command line', async () => {

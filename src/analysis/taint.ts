@@ -1723,6 +1723,22 @@ function refersTo(n: Node, v: Variable, mm: ModuleModel): boolean {
 }
 
 /**
+ * An expression whose value determines `v` for an equality test: `v` itself, its members, or a
+ * case/whitespace-changing copy (`v.trim().toLowerCase() === 'x'`); not `v.replace(…)` or `v.slice(…)`,
+ * which say little about the rest of `v`.
+ */
+function pins(n: Node, v: Variable, mm: ModuleModel): boolean {
+  const u = unwrap(n);
+  if (u.type === 'Identifier') return mm.bindings.variableOf(u) === v;
+  if (u.type === 'MemberExpression') return refersTo(u.object, v, mm);
+  if (u.type === 'CallExpression' && u.callee.type === 'MemberExpression' && u.arguments.length === 0 && PIN_METHODS.test(propName(u.callee) ?? '')) {
+    return pins(u.callee.object, v, mm);
+  }
+  return false;
+}
+const PIN_METHODS = /^(toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|trim|trimStart|trimEnd|trimLeft|trimRight|toString|valueOf|normalize)$/;
+
+/**
  * The mask a test gives to `v` on the branch where the test is `positive` (true) or false.
  * Allow-lists (`list.includes(v)`, `set.has(v)`, `v === 'x'`), strict anchored regexes
  * (`/^[\w-]+$/.test(v)`), numeric checks, and for paths `v.startsWith(root)` and `!v.includes('..')`.
@@ -1730,6 +1746,11 @@ function refersTo(n: Node, v: Variable, mm: ModuleModel): boolean {
 function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): number {
   const t = unwrap(test);
   if (t.type === 'UnaryExpression' && t.operator === '!') return testMask(t.argument, v, mm, !positive);
+  // !s.replace(TOKENS, '') (or trimmed): nothing is left once every token is removed
+  if (!positive) {
+    const tokens = tokenRemainder(t, v, mm);
+    if (tokens !== undefined) return tokens;
+  }
   if (t.type === 'LogicalExpression') {
     if (t.operator === '&&' && positive) return testMask(t.left, v, mm, true) | testMask(t.right, v, mm, true);
     if (t.operator === '||' && !positive) return testMask(t.left, v, mm, false) | testMask(t.right, v, mm, false);
@@ -1741,6 +1762,19 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
   if (t.type === 'BinaryExpression') {
     const eq = t.operator === '===' || t.operator === '==';
     const ne = t.operator === '!==' || t.operator === '!=';
+    // s.replace(TOKENS, '') === '' / .length === 0
+    if ((eq && positive) || (ne && !positive)) {
+      const val = mm.constantValue(t.right);
+      const l = unwrap(t.left);
+      if (val === '') {
+        const tokens = tokenRemainder(l, v, mm);
+        if (tokens !== undefined) return tokens;
+      }
+      if (val === 0 && l.type === 'MemberExpression' && propName(l) === 'length') {
+        const tokens = tokenRemainder(l.object, v, mm);
+        if (tokens !== undefined) return tokens;
+      }
+    }
     // v !== '__proto__' (a denied prototype key)
     if ((eq && !positive) || (ne && positive)) {
       const other = refersTo(t.left, v, mm) ? t.right : refersTo(t.right, v, mm) ? t.left : undefined;
@@ -1748,8 +1782,8 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     }
     // v === 'literal' (allow-list by equality)
     if ((eq && positive) || (ne && !positive)) {
-      if ((refersTo(t.left, v, mm) && mm.isConstant(t.right)) || (refersTo(t.right, v, mm) && mm.isConstant(t.left))) {
-        const other = refersTo(t.left, v, mm) ? t.right : t.left;
+      if ((pins(t.left, v, mm) && mm.isConstant(t.right)) || (pins(t.right, v, mm) && mm.isConstant(t.left))) {
+        const other = pins(t.left, v, mm) ? t.right : t.left;
         const val = mm.constantValue(other);
         // Only equality with a string (or a list of them) pins the value: `v.indexOf(x) !== -1`,
         // `v.length === 3`, `v === undefined` say nothing about its content.
@@ -1795,6 +1829,14 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     }
     if (positive && method === 'test' && obj.type === 'Literal' && (obj as any).regex && arg0 && refersTo(arg0, v, mm)) {
       return strictRegex((obj as any).regex.pattern) ? MASK.all : 0;
+    }
+    // json2's check: /^[\],:{}\s]*$/.test(s.replace(ESCAPES, '@').replace(TOKENS, ']')...)
+    if (positive && method === 'test' && arg0) {
+      const re = regexOf(obj, mm);
+      if (re && strictRegex(re.pattern)) {
+        const tokens = replacedTokens(arg0, v, mm);
+        if (tokens !== undefined) return tokens;
+      }
     }
     if (method === 'test' && obj.type === 'Literal' && (obj as any).regex && arg0 && refersTo(arg0, v, mm) && !positive) {
       // if (/\.\./.test(p)) return;  -> on the false branch, no ".." in p
@@ -2008,8 +2050,132 @@ function keyGuardName(name: string, positive: boolean): number {
 /** An anchored regex whose characters cannot express shell metacharacters, `..` traversal or code. */
 function strictRegex(pattern: string): boolean {
   if (!pattern.startsWith('^') || !pattern.endsWith('$')) return false;
-  const body = pattern.slice(1, -1);
+  return strictBody(pattern.slice(1, -1));
+}
+
+function strictBody(body: string): boolean {
   if (body.includes('.') && !body.includes('\\.')) return false; // unescaped dot: any character
   if (/\\S|\\W|\\D|\[\^/.test(body)) return false;
   return true;
+}
+
+/** A regex literal, or a never-reassigned variable initialised with one. */
+function regexOf(e: Node, mm: ModuleModel): { pattern: string; flags: string } | undefined {
+  let u: any = unwrap(e);
+  if (u.type === 'Identifier') {
+    const v = mm.bindings.variableOf(u);
+    const init = v && mm.initOf(v);
+    if (!init || init.path.length > 0) return undefined;
+    u = unwrap(init.init);
+  }
+  return u.type === 'Literal' && u.regex ? u.regex : undefined;
+}
+
+/**
+ * Validation by tokens: `!s.replace(TOKENS, fn)` (also inside trim(), or compared with '') is true only
+ * when `s` is nothing but a sequence of TOKENS matches (and whitespace when trimmed), whatever `fn`
+ * returns. The mask is what such a sequence is safe for (tokenMask), or undefined when `e` is not that.
+ */
+function tokenRemainder(e: Node, v: Variable, mm: ModuleModel): number | undefined {
+  const u: any = unwrap(e);
+  if (u.type !== 'CallExpression') return undefined;
+  const callee: any = unwrap(u.callee);
+  const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propName(callee) : undefined;
+  if (name === 'trim' && callee.type === 'MemberExpression' && u.arguments.length === 0) return tokenRemainder(callee.object, v, mm);
+  if (name === 'trim' && u.arguments.length === 1) return tokenRemainder(u.arguments[0], v, mm);
+  if ((name === 'replace' || name === 'replaceAll') && callee.type === 'MemberExpression' && u.arguments[0] && refersTo(callee.object, v, mm)) {
+    const re = regexOf(u.arguments[0], mm);
+    if (re && re.flags.includes('g')) return tokenMask(re.pattern);
+  }
+  return undefined;
+}
+
+/**
+ * json2's form: a strict regex tested on `s` after a chain of global replaces, each of token regexes
+ * (escape sequences, string literals, numbers, punctuation) replaced by constant text. The mask is
+ * what every replaced token is safe for.
+ */
+function replacedTokens(e: Node, v: Variable, mm: ModuleModel): number | undefined {
+  const u: any = unwrap(e);
+  if (u.type !== 'CallExpression' || u.callee.type !== 'MemberExpression' || propName(u.callee) !== 'replace') return undefined;
+  const re = regexOf(u.arguments[0] ?? u, mm);
+  if (!re || !re.flags.includes('g') || !u.arguments[1] || !mm.isConstant(u.arguments[1])) return undefined;
+  const inner = refersTo(u.callee.object, v, mm) ? MASK.all : replacedTokens(u.callee.object, v, mm);
+  if (inner === undefined) return undefined;
+  return inner & tokenMask(re.pattern);
+}
+
+/**
+ * What a sequence of matches of a token regex is safe for: tokens made of fixed characters and
+ * character classes (as in a strict regex) are safe for everything; quoted string literals
+ * (`"(?:[^"\\]|\\.)*"`, with the quote and backslash excluded from the free characters) make
+ * the sequence safe for code only: a JSON-like text cannot call anything without `(` or a backtick.
+ */
+function tokenMask(pattern: string): number {
+  let quoted = false;
+  let body = '';
+  for (let i = 0; i < pattern.length; ) {
+    const end = (pattern[i] === '"' || pattern[i] === "'") && quotedTokenEnd(pattern, i);
+    if (end) {
+      quoted = true;
+      body += 'Q';
+      i = end;
+    } else {
+      body += pattern[i] === '\\' ? pattern.slice(i, i + 2) : pattern[i];
+      i += pattern[i] === '\\' ? 2 : 1;
+    }
+  }
+  if (!strictBody(body)) return 0;
+  if (!quoted) return MASK.all;
+  // outside the strings, nothing that calls or assigns: no literal parenthesis, backtick or `=`
+  return /\\\(|`|(?<!\(\?)=/.test(body) ? 0 : MASK.code;
+}
+
+/**
+ * The index after a quoted-string token starting at `pattern[i]` (a quote), or 0: the quote, then a
+ * class or group of alternatives repeated with `*` or `+`, then the same quote, where each alternative
+ * is a negated class excluding the quote and the backslash, or an escape starting with a backslash.
+ */
+function quotedTokenEnd(pattern: string, i: number): number {
+  const q = pattern[i];
+  let j = i + 1;
+  let alts: string[];
+  if (pattern[j] === '[') {
+    const close = classEnd(pattern, j);
+    if (!close) return 0;
+    alts = [pattern.slice(j, close)];
+    j = close;
+  } else if (pattern[j] === '(') {
+    let depth = 0;
+    let k = j;
+    const parts: string[] = [];
+    let start = pattern.startsWith('(?:', j) ? j + 3 : j + 1;
+    for (; k < pattern.length; k++) {
+      const c = pattern[k];
+      if (c === '\\') { k++; continue; }
+      if (c === '[') { const close = classEnd(pattern, k); if (!close) return 0; k = close - 1; continue; }
+      if (c === '(') depth++;
+      else if (c === ')') { depth--; if (depth === 0) break; }
+      else if (c === '|' && depth === 1) { parts.push(pattern.slice(start, k)); start = k + 1; }
+    }
+    if (depth !== 0) return 0;
+    parts.push(pattern.slice(start, k));
+    alts = parts;
+    j = k + 1;
+  } else return 0;
+  if (pattern[j] !== '*' && pattern[j] !== '+') return 0;
+  j++;
+  if (pattern[j] !== q) return 0;
+  const free = (a: string) => a.startsWith('[^') && a.includes(q) && a.includes('\\\\');
+  if (!alts.every((a) => free(a) || a.startsWith('\\\\'))) return 0;
+  return j + 1;
+}
+
+/** The index after the character class opening at `pattern[i]`, or 0. */
+function classEnd(pattern: string, i: number): number {
+  for (let k = i + 1; k < pattern.length; k++) {
+    if (pattern[k] === '\\') k++;
+    else if (pattern[k] === ']' && k > i + 1) return k + 1;
+  }
+  return 0;
 }
