@@ -1723,14 +1723,13 @@ function refersTo(n: Node, v: Variable, mm: ModuleModel): boolean {
 }
 
 /**
- * An expression whose value determines `v` for an equality test: `v` itself, its members, or a
- * case/whitespace-changing copy (`v.trim().toLowerCase() === 'x'`); not `v.replace(…)` or `v.slice(…)`,
- * which say little about the rest of `v`.
+ * An expression whose value determines `v` for an equality test: `v` itself or a case/whitespace-
+ * changing copy (`v.trim().toLowerCase() === 'x'`); not `v.replace(…)` or `v.slice(…)`, which say little
+ * about the rest of `v`, nor a member (`opts.mode === 'x'` says nothing of `opts.cmd`).
  */
 function pins(n: Node, v: Variable, mm: ModuleModel): boolean {
   const u = unwrap(n);
   if (u.type === 'Identifier') return mm.bindings.variableOf(u) === v;
-  if (u.type === 'MemberExpression') return refersTo(u.object, v, mm);
   if (u.type === 'CallExpression' && u.callee.type === 'MemberExpression' && u.arguments.length === 0 && PIN_METHODS.test(propName(u.callee) ?? '')) {
     return pins(u.callee.object, v, mm);
   }
