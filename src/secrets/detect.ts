@@ -101,13 +101,32 @@ function providerMatch(p: ProviderPattern, index: number, secret: string, label?
   };
 }
 
+// Every pattern's keywords in one regex, longest first, so that a text is searched once instead of
+// once per keyword; with each keyword, the keywords it starts with (found at the same offset).
+const KEYWORDS = [...new Set(PROVIDER_PATTERNS.flatMap((p) => p.keywords))].sort((a, b) => b.length - a.length);
+const KEYWORD_RE = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+const KEYWORD_PREFIXES = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((j) => k.startsWith(j))]));
+
+/** The keywords that occur in `lower`, overlapping ones included (the search restarts one character on). */
+function keywordsIn(lower: string): Set<string> {
+  const present = new Set<string>();
+  KEYWORD_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = KEYWORD_RE.exec(lower)) !== null) {
+    for (const k of KEYWORD_PREFIXES.get(m[0])!) present.add(k);
+    KEYWORD_RE.lastIndex = m.index + 1;
+  }
+  return present;
+}
+
 /** All provider-format secrets in `text`, by offset; overlapping matches keep the table's earlier pattern. */
 export function findProviderSecrets(text: string): SecretMatch[] {
   if (text.length < 8) return [];
-  const lower = text.toLowerCase();
+  const present = keywordsIn(text.toLowerCase());
+  if (present.size === 0) return [];
   const found: { m: SecretMatch; rank: number }[] = [];
   PROVIDER_PATTERNS.forEach((p, rank) => {
-    if (!p.keywords.some((k) => lower.includes(k))) return;
+    if (!p.keywords.some((k) => present.has(k))) return;
     if (p.find) {
       for (const r of p.find(text)) {
         found.push({ m: providerMatch(p, r.index, text.slice(r.index, r.index + r.length), r.label, r.provider), rank });
