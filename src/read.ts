@@ -112,6 +112,29 @@ async function readCapped(handle: fsp.FileHandle, sizeHint: number, maxBytes: nu
   return buf.subarray(0, total);
 }
 
+/** readCapped with a file descriptor, synchronously. */
+function readCappedSync(fd: number, sizeHint: number, maxBytes: number): Buffer | undefined {
+  const cap = maxBytes + 1;
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(sizeHint + 1, cap)));
+  let total = 0;
+  for (;;) {
+    if (total === buf.length) {
+      if (buf.length >= cap) break;
+      const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
+      buf.copy(bigger, 0, 0, total);
+      buf = bigger;
+    }
+    const bytesRead = fs.readSync(fd, buf, total, buf.length - total, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+  }
+  if (total > maxBytes) return undefined;
+  return buf.subarray(0, total);
+}
+
+/** Strict UTF-8 (a non-streaming decode() keeps no state between files); strips one leading BOM. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** Index of the first NUL byte in the first `limit` bytes, or -1. */
 function firstNul(buf: Uint8Array, limit: number): number {
   return buf.subarray(0, Math.min(limit, buf.length)).indexOf(0);
@@ -214,9 +237,11 @@ export async function readSourceFile(abs: string, opts: ReadOptions = { maxBytes
   const maxBytes = Number.isFinite(opts.maxBytes) && opts.maxBytes >= 0 ? opts.maxBytes : DEFAULT_MAX_BYTES;
 
   // stat first: never open a FIFO or a device, and refuse big files without reading them.
+  // Synchronous calls: a local file is read in microseconds, and a promise per system call (stat,
+  // open, fstat, read, close) cost more than the reads themselves on large trees.
   let st: fs.Stats;
   try {
-    st = await fsp.stat(abs);
+    st = fs.statSync(abs);
   } catch (e) {
     return fail('unreadable', errnoMessage(e));
   }
@@ -224,18 +249,25 @@ export async function readSourceFile(abs: string, opts: ReadOptions = { maxBytes
   if (st.size > maxBytes) return tooLarge(st.size, maxBytes);
 
   let bytes: Buffer | undefined;
-  let handle: fsp.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    handle = await fsp.open(abs, OPEN_FLAGS);
+    // O_NONBLOCK: a FIFO swapped in after the stat cannot block the open.
+    fd = fs.openSync(abs, OPEN_FLAGS);
     // The path may have been swapped between stat and open.
-    const hst = await handle.stat();
+    const hst = fs.fstatSync(fd);
     if (!hst.isFile()) return fail('unreadable', describeNonFile(hst));
-    bytes = await readCapped(handle, hst.size, maxBytes);
+    bytes = readCappedSync(fd, hst.size, maxBytes);
     if (bytes === undefined) return tooLarge(maxBytes + 1, maxBytes, true);
   } catch (e) {
     return fail('unreadable', errnoMessage(e));
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    }
   }
 
   // UTF-16/32 text is full of NUL bytes: say what it is rather than "binary".
@@ -248,7 +280,7 @@ export async function readSourceFile(abs: string, opts: ReadOptions = { maxBytes
   let text: string;
   try {
     // Strips one leading UTF-8 BOM (ignoreBOM: false).
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
     let where = '';
