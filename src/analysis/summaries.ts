@@ -12,7 +12,7 @@ import { TimeoutError } from '../deadline.js';
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, addSteps, applyProp, atomKey, entryKey, MASK } from './taint.js';
+import { addStep, addSteps, applyProp, atomKey, entryKey, MASK, stepAt } from './taint.js';
 import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
@@ -336,7 +336,7 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
           if (out.size >= MAX_EXPAND) continue;
           const k = entryKey(x);
           if (out.has(k)) continue;
-          through ??= { ...call.loc, label: `through ${call.label}()` };
+          through ??= stepAt(call.loc, `through ${call.label}()`);
           out.set(k, { ...x, trace: addStep(x.trace, through) });
         }
     } else {
@@ -575,5 +575,5 @@ function appendTrace(a: Step[], b: Step[]): Step[] {
 
 /** Trace of an argument, then the call, then the callee's trace from its parameter. */
 function joinTrace(argTrace: Step[], call: CallFact, calleeTrace: Step[]): Step[] {
-  return addSteps(argTrace, { ...call.loc, label: `passed to ${call.label}()` }, calleeTrace);
+  return addSteps(argTrace, stepAt(call.loc, `passed to ${call.label}()`), calleeTrace);
 }
