@@ -133,7 +133,9 @@ function nameMayHoldSecret(name: string): boolean {
     // matchNamedProvider with a value no pattern accepts answers "no" cheaply; the question is the name.
     v = isLikelySecretName(name) || namedProviderName(name);
     if (nameCache.size > 20000) nameCache.clear();
-    nameCache.set(name, v);
+    // A copy of the name: the parser's names are slices of the file's text, and a slice kept here
+    // would keep the whole text of every file scanned alive.
+    nameCache.set((' ' + name).slice(1), v);
   }
   return v;
 }

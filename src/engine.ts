@@ -10,6 +10,7 @@ import { createModuleModel } from './analysis/modules.js';
 import { MASK, TaintCollector } from './analysis/taint.js';
 import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
 import { walk } from './analysis/walk.js';
+import { ownStrings } from './analysis/own-strings.js';
 import { isTestPath } from './test-path.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { extraModelsFor, sinkSpecsFor } from './knowledge.js';
@@ -154,5 +155,6 @@ export function analyzeFile(input: {
     const f = c.facts();
     if (f !== undefined) projectFacts[c.id] = f;
   }
-  return { findings, facts: collector?.finish(), projectFacts };
+  // The facts outlive the file (they are kept for the link): no string in them may hold its text.
+  return { findings, facts: collector ? ownStrings(collector.finish()) : undefined, projectFacts: ownStrings(projectFacts) };
 }
