@@ -21,6 +21,7 @@ import { defineRule } from '../src/rule.js';
 import type { Location, RuleContext, Severity } from '../src/rule.js';
 import { apiPath } from '../src/analysis/modules.js';
 import { propName, unwrap } from '../src/analysis/walk.js';
+import { ownString } from '../src/analysis/own-strings.js';
 import {
   findNamedSecret,
   findProviderSecrets,
@@ -135,7 +136,7 @@ function nameMayHoldSecret(name: string): boolean {
     if (nameCache.size > 20000) nameCache.clear();
     // A copy of the name: the parser's names are slices of the file's text, and a slice kept here
     // would keep the whole text of every file scanned alive.
-    nameCache.set((' ' + name).slice(1), v);
+    nameCache.set(ownString(name), v);
   }
   return v;
 }

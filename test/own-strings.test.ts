@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ownStrings } from '../src/analysis/own-strings.js';
 
@@ -19,6 +21,26 @@ describe('ownStrings', () => {
     expect(facts.fns[0]!.name).toBe('handler');
     // a step shared by two traces is still one object
     expect(facts.fns[0]!.returns[0]!.trace[0]).toBe(facts.fns[0]!.returns[0]!.trace[1]);
+  });
+
+  it('lets the text a kept name was sliced from be collected', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const heapUsed = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const size = 32 * 1024 * 1024;
+    // One flat 32 MB string on the heap, and a name sliced from it as the parser's names are.
+    let text: string | undefined = JSON.parse('"' + 'a'.repeat(size) + '"') as string;
+    const facts = { fns: [{ name: text.slice(1000, 1040) }] };
+    text = undefined;
+    const kept = heapUsed();
+    ownStrings(facts);
+    const freed = kept - heapUsed();
+    expect(facts.fns[0]!.name).toBe('a'.repeat(40));
+    expect(freed).toBeGreaterThan(size / 2);
   });
 
   it('ends on cycles and leaves primitives alone', () => {

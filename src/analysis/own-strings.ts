@@ -4,6 +4,11 @@
  * is reachable. The per-file facts kept for the link would then hold the text of every file scanned.
  */
 
+/** A copy of `s` that holds no other string: the concatenation is flattened by slice(), which drops `s`. */
+export function ownString(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 /**
  * Replaces, in place, every string in `root` (plain objects and arrays, as the facts are) by a
  * copy of its own, one copy per distinct text. Returns `root`.
@@ -14,8 +19,7 @@ export function ownStrings<T>(root: T): T {
   const own = (s: string): string => {
     let c = copies.get(s);
     if (c === undefined) {
-      // A new flat string: the concatenation is flattened by slice(), which drops the original.
-      c = (' ' + s).slice(1);
+      c = ownString(s);
       copies.set(c, c);
     }
     return c;
