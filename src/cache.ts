@@ -115,9 +115,13 @@ export class ScanCache {
   private readonly file: string;
   private readonly key: string;
   private old: CacheFile['files'] = {};
-  private next: CacheFile['files'] = {};
+  /** Entries reused from the previous scan, written by save(). */
+  private kept: CacheFile['files'] = {};
+  private keptCount = 0;
   private oldLink: unknown;
   private nextLink: unknown;
+  /** The new cache file being written: set() streams each new entry into it as it comes. */
+  private out: { fd: number; tmp: string; count: number } | undefined | null;
   hits = 0;
   misses = 0;
 
@@ -145,20 +149,34 @@ export class ScanCache {
     const e = this.old[rel];
     if (e && e.hash === hash) {
       this.hits++;
-      this.next[rel] = e;
+      if (!(rel in this.kept)) this.keptCount++;
+      this.kept[rel] = e;
       return e.result;
     }
     this.misses++;
     return undefined;
   }
 
+  /**
+   * Stores a file's new result. It is serialised and written at once, so the results of a cold
+   * scan never pile up as one burst of strings at the end (174 MB of JSON on a 5,666-file corpus).
+   */
   set(rel: string, hash: string, result: CachedFile): void {
-    this.next[rel] = { hash, result };
+    const out = this.open();
+    if (!out) return;
+    try {
+      const w = new ChunkWriter(out.fd);
+      w.add((out.count++ ? ',' : '') + JSON.stringify(rel) + ':');
+      w.json({ hash, result }, 4);
+      w.flush();
+    } catch {
+      this.abandon();
+    }
   }
 
   /** No file changed since the cached scan: every file a hit, none added or removed. */
   get unchanged(): boolean {
-    return this.misses === 0 && Object.keys(this.old).length === Object.keys(this.next).length;
+    return this.misses === 0 && Object.keys(this.old).length === this.keptCount;
   }
 
   /** The cached link result when no file changed (call after every file's get), else undefined. */
@@ -171,39 +189,125 @@ export class ScanCache {
     this.nextLink = result;
   }
 
-  /** Writes the entries of this scan (files no longer scanned are dropped). Never throws. */
+  /** Writes the rest of this scan's entries (files no longer scanned are dropped). Never throws. */
   save(): void {
-    if (this.unchanged && this.nextLink === undefined) return; // nothing new
+    if (this.unchanged && this.nextLink === undefined && !this.out) return; // nothing new
+    const out = this.open();
+    if (!out) return;
+    try {
+      // Entry by entry: one string of the whole cache would double the peak memory.
+      const w = new ChunkWriter(out.fd);
+      for (const [rel, e] of Object.entries(this.kept)) {
+        w.add((out.count++ ? ',' : '') + JSON.stringify(rel) + ':');
+        w.json(e, 4);
+      }
+      w.add('}');
+      if (this.nextLink !== undefined) {
+        w.add(',"link":');
+        w.json(this.nextLink, 2);
+      }
+      w.add('}');
+      w.flush();
+      closeSync(out.fd);
+      this.out = null;
+      renameSync(out.tmp, this.file);
+    } catch {
+      this.abandon();
+    }
+  }
+
+  /** The temporary file the new cache is written to, opened on first use; null once given up. */
+  private open(): { fd: number; tmp: string; count: number } | undefined {
+    if (this.out !== undefined) return this.out ?? undefined;
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      // Written entry by entry: one string of the whole cache would double the peak memory.
+      removeStaleTemporaries(path.dirname(this.file));
       const fd = openSync(tmp, 'w');
-      try {
-        let chunk = `{"format":${FORMAT},"key":${JSON.stringify(this.key)},"files":{`;
-        let first = true;
-        for (const [rel, e] of Object.entries(this.next)) {
-          chunk += (first ? '' : ',') + JSON.stringify(rel) + ':' + JSON.stringify(e);
-          first = false;
-          if (chunk.length > 1 << 20) {
-            writeSync(fd, chunk);
-            chunk = '';
-          }
-        }
-        chunk += '}';
-        if (this.nextLink !== undefined) chunk += `,"link":${JSON.stringify(this.nextLink)}`;
-        writeSync(fd, chunk + '}');
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.file);
+      this.out = { fd, tmp, count: 0 };
+      writeSync(fd, `{"format":${FORMAT},"key":${JSON.stringify(this.key)},"files":{`);
+      return this.out;
     } catch {
-      // Read-only or full disk: the next scan is cold, nothing else.
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* never created */
+      this.abandon();
+      return undefined;
+    }
+  }
+
+  /** Read-only or full disk: the next scan is cold, nothing else. */
+  private abandon(): void {
+    const out = this.out;
+    this.out = null;
+    if (!out) return;
+    try {
+      closeSync(out.fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      unlinkSync(out.tmp);
+    } catch {
+      /* never created */
+    }
+  }
+}
+
+/**
+ * JSON written to a file in chunks of about 1 MB. `json(v, depth)` writes the top `depth` levels of
+ * `v` member by member and each deeper member with one JSON.stringify, so no single string is ever
+ * much larger than one member (one file's facts can be tens of MB of JSON). The output is what
+ * JSON.stringify(v) gives for plain data (members that are undefined or functions are left out of
+ * objects and are null in arrays).
+ */
+class ChunkWriter {
+  private chunk = '';
+  constructor(private readonly fd: number) {}
+
+  add(s: string): void {
+    this.chunk += s;
+    if (this.chunk.length > 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunk) writeSync(this.fd, this.chunk);
+    this.chunk = '';
+  }
+
+  json(v: unknown, depth: number): void {
+    if (depth <= 0 || v === null || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      this.add(JSON.stringify(v) ?? 'null');
+      return;
+    }
+    if (Array.isArray(v)) {
+      this.add('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i) this.add(',');
+        this.json(v[i], depth - 1);
       }
+      this.add(']');
+      return;
+    }
+    this.add('{');
+    let first = true;
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.add((first ? '' : ',') + JSON.stringify(k) + ':');
+      first = false;
+      this.json(x, depth - 1);
+    }
+    this.add('}');
+  }
+}
+
+/** Temporary files older than a day were left by scans that were killed before save(). */
+function removeStaleTemporaries(dir: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const n of readdirSync(dir)) {
+    if (!n.endsWith('.tmp')) continue;
+    try {
+      const p = path.join(dir, n);
+      if (statSync(p).mtimeMs < dayAgo) unlinkSync(p);
+    } catch {
+      /* removed by another scan */
     }
   }
 }

@@ -65,7 +65,11 @@ describe('cache', () => {
     write(dir, { 'app.js': '// changed\n' + readFileSync(path.join(dir, 'app.js'), 'utf8') });
     const relinked = json(scanJson(dir, ['--disable', 'missing-helmet'])).findings;
     expect(relinked.map((f: any) => `${f.file}:${f.line}`)).toEqual(['lib/run.js:2']);
-    expect(JSON.parse(readFileSync(file, 'utf8')).link.flows).toHaveLength(1);
+    const rewritten = JSON.parse(readFileSync(file, 'utf8'));
+    expect(rewritten.link.flows).toHaveLength(1);
+    // The changed file's new entry (written as it was analysed) and the reused one are both kept.
+    expect(Object.keys(rewritten.files).sort()).toEqual(['app.js', 'lib/run.js']);
+    expect(readdirSync(location).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     // The warm report of unchanged files equals a scan without the cache.
     expect(scanJson(dir, ['--disable', 'missing-helmet']).stdout).toBe(scanJson(dir, ['--disable', 'missing-helmet', '--no-cache']).stdout);
   });
