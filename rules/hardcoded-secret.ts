@@ -21,7 +21,7 @@ import { defineRule } from '../src/rule.js';
 import type { Location, RuleContext, Severity } from '../src/rule.js';
 import { apiPath } from '../src/analysis/modules.js';
 import { propName, unwrap } from '../src/analysis/walk.js';
-import { ownString } from '../src/analysis/own-strings.js';
+import { ownString } from '../src/analysis/compact.js';
 import {
   findNamedSecret,
   findProviderSecrets,

@@ -1,9 +1,19 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { ownStrings } from '../src/analysis/own-strings.js';
+import { compactKept } from '../src/analysis/compact.js';
 
-describe('ownStrings', () => {
+const exposeGc = (): (() => number) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+};
+
+describe('compactKept', () => {
   it('keeps every value of the facts (strings, numbers, nested arrays and objects) as it was', () => {
     const text = 'function handler(req, res) { exec("ls " + req.query.dir); }';
     const name = text.slice(9, 16); // a slice of the text, as parser names are
@@ -15,7 +25,7 @@ describe('ownStrings', () => {
       flags: { on: true, off: null },
     };
     const before = JSON.parse(JSON.stringify(facts));
-    expect(ownStrings(facts)).toBe(facts);
+    expect(compactKept(facts)).toBe(facts);
     expect(JSON.parse(JSON.stringify(facts))).toEqual(before);
     expect(facts.fns[0]!.params).toEqual(['req', 'res', undefined]);
     expect(facts.fns[0]!.name).toBe('handler');
@@ -24,33 +34,50 @@ describe('ownStrings', () => {
   });
 
   it('lets the text a kept name was sliced from be collected', () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const heapUsed = () => {
-      gc();
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
+    const heapUsed = exposeGc();
     const size = 32 * 1024 * 1024;
     // One flat 32 MB string on the heap, and a name sliced from it as the parser's names are.
     let text: string | undefined = JSON.parse('"' + 'a'.repeat(size) + '"') as string;
     const facts = { fns: [{ name: text.slice(1000, 1040) }] };
     text = undefined;
     const kept = heapUsed();
-    ownStrings(facts);
+    compactKept(facts);
     const freed = kept - heapUsed();
     expect(facts.fns[0]!.name).toBe('a'.repeat(40));
     expect(freed).toBeGreaterThan(size / 2);
   });
 
-  it('ends on cycles and leaves primitives alone', () => {
+  it('gives back the room push() left in kept arrays, and keeps shared arrays shared', () => {
+    const heapUsed = exposeGc();
+    const n = 100_000;
+    const shared: object[] = [];
+    shared.push({ line: 1 });
+    const facts = { values: [] as Array<{ trace: object[]; also: object[] }> };
+    for (let i = 0; i < n; i++) {
+      const trace: object[] = [];
+      trace.push({ line: i }); // room for 17 after the first push
+      facts.values.push({ trace, also: shared });
+    }
+    const kept = heapUsed();
+    compactKept(facts);
+    const freed = kept - heapUsed();
+    expect(freed / n).toBeGreaterThan(64); // bytes per one-element array (128 in V8 today)
+    expect(facts.values[n - 1]!.trace).toEqual([{ line: n - 1 }]);
+    expect(facts.values[0]!.also).toBe(facts.values[1]!.also);
+    expect(facts.values[0]!.also).not.toBe(shared);
+  });
+
+  it('ends on cycles, through objects and arrays, and leaves primitives alone', () => {
     const a: any = { name: 'x'.repeat(40) };
     a.self = a;
     a.list = [a, 'y', 3];
-    expect(() => ownStrings(a)).not.toThrow();
+    a.list.push(a.list);
+    expect(() => compactKept(a)).not.toThrow();
     expect(a.self).toBe(a);
+    expect(a.list[0]).toBe(a);
     expect(a.list[1]).toBe('y');
-    expect(ownStrings('text')).toBe('text');
-    expect(ownStrings(undefined)).toBeUndefined();
+    expect(a.list[3]).toBe(a.list);
+    expect(compactKept('text')).toBe('text');
+    expect(compactKept(undefined)).toBeUndefined();
   });
 });
