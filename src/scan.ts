@@ -25,6 +25,7 @@ import { applyBaseline, applySuppressions, UNUSED_SUPPRESSION_RULE } from './fil
 import type { Baseline } from './baseline.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { redact } from './secrets/detect.js';
+import { COLLECT_AFTER_CHARS, collectGarbage } from './heap.js';
 
 export interface ScanOptions {
   /** What the user typed; default ["."]. */
@@ -283,6 +284,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       skipped++;
     }
     record(f.rel, hash, before);
+    // The AST is garbage once the facts are taken: drop this frame's reference before collecting.
+    (parsed as { ast?: unknown }).ast = undefined;
+    if (read.text.length >= COLLECT_AFTER_CHARS) collectGarbage();
     opts.onProgress?.(done, total, 'analysing');
   }
   while (inFlight.length) await settle();
