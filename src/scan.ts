@@ -252,6 +252,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const marked = hasMarker(read.text);
     const d0 = diagnostics.length;
     const parsed = parser.parseSource(read.text, f.rel, { comments: marked });
+    // A very large file: TypeScript's own syntax tree is garbage once converted to ESTree; free it
+    // before the analysis allocates on top of the ESTree (heap.ts).
+    if (read.text.length >= COLLECT_AFTER_CHARS) collectGarbage();
     if (parsed.ok && marked) {
       const s = parseSuppressions((parsed.ast as { comments?: any[] }).comments ?? []);
       if (s.suppressions.length) suppressions.set(f.rel, s.suppressions);
