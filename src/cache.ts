@@ -5,7 +5,7 @@
  * depend on every file), except that a scan in which no file changed (every file a hit, none added
  * or removed) reuses the previous scan's complete link result, stored beside the files.
  *
- * One JSON file per scanned root in the cache folder (default `node_modules/.cache/nodesec` under
+ * One file (JSON lines, described at `Entry`) per scanned root in the cache folder (default `node_modules/.cache/nodesec` under
  * the current folder). It is valid only for the same key: nodesec's version and installed code,
  * the enabled rules and their settings, the threat model and the project's taint knowledge, and a
  * secret of this installation (so a cache planted in a scanned repository is never used); any
@@ -14,7 +14,7 @@
  * ignored: the scan never fails because of it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Finding } from './rule.js';
@@ -23,7 +23,7 @@ import type { FileFacts } from './analysis/taint.js';
 import type { Suppression } from './suppress.js';
 
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'nodesec');
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Everything scan.ts derives from one file's path and text. */
 export interface CachedFile {
@@ -38,14 +38,15 @@ export interface CachedFile {
   skipped?: boolean;
 }
 
-interface CacheFile {
-  format: number;
-  key: string;
-  /** rel path -> content hash and result. */
-  files: Record<string, { hash: string; result: CachedFile }>;
-  /** The cross-file link's result for exactly these files (only a complete one is kept). */
-  link?: unknown;
-}
+/**
+ * The cache file is JSON lines, read and written one line at a time so that neither a scan that
+ * writes it nor one that reads it ever holds the whole file as one string (175 MB for a
+ * 5,666-file corpus):
+ *   {"format":2,"key":"..."}          first line: a file of another format or key is not read further
+ *   ["rel/path.js","hash",{...}]      one line per file: its content hash and CachedFile
+ *   {"link":{...}}                    last, optional: the cross-file link's complete result
+ */
+type Entry = { hash: string; result: CachedFile };
 
 export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
@@ -114,10 +115,9 @@ function installSecret(): string {
 export class ScanCache {
   private readonly file: string;
   private readonly key: string;
-  private old: CacheFile['files'] = {};
+  private old = new Map<string, Entry>();
   /** Entries reused from the previous scan, written by save(). */
-  private kept: CacheFile['files'] = {};
-  private keptCount = 0;
+  private kept = new Map<string, Entry>();
   private oldLink: unknown;
   private nextLink: unknown;
   /** The new cache file being written: set() streams each new entry into it as it comes. */
@@ -134,23 +134,39 @@ export class ScanCache {
     this.file = path.join(dir, `${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
     this.key = createHash('sha1').update(installedCodeId()).update('\0').update(JSON.stringify(settings) ?? '').digest('base64url');
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as CacheFile;
-      if (data.format === FORMAT && data.key === this.key && data.files && typeof data.files === 'object') {
-        this.old = data.files;
-        this.oldLink = data.link;
-      }
+      this.read();
     } catch {
       /* no cache yet, or unreadable: start cold */
+      this.old = new Map();
+      this.oldLink = undefined;
     }
+  }
+
+  /** Reads the cache file line by line; throws on anything malformed. */
+  private read(): void {
+    let first = true;
+    forEachLine(this.file, (line) => {
+      const v = JSON.parse(line) as unknown;
+      if (first) {
+        first = false;
+        const h = v as { format?: unknown; key?: unknown };
+        if (h?.format !== FORMAT || h.key !== this.key) return false; // another build or settings: cold
+        return true;
+      }
+      if (Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'string' && v[2] && typeof v[2] === 'object') {
+        this.old.set(v[0], { hash: v[1], result: v[2] as CachedFile });
+      } else if (v && typeof v === 'object' && 'link' in v) this.oldLink = (v as { link: unknown }).link;
+      else throw new Error('malformed cache line');
+      return true;
+    });
   }
 
   /** The cached result for a file with this path and text, or undefined. */
   get(rel: string, hash: string): CachedFile | undefined {
-    const e = this.old[rel];
+    const e = this.old.get(rel);
     if (e && e.hash === hash) {
       this.hits++;
-      if (!(rel in this.kept)) this.keptCount++;
-      this.kept[rel] = e;
+      this.kept.set(rel, e);
       return e.result;
     }
     this.misses++;
@@ -166,8 +182,8 @@ export class ScanCache {
     if (!out) return;
     try {
       const w = new ChunkWriter(out.fd);
-      w.add((out.count++ ? ',' : '') + JSON.stringify(rel) + ':');
-      w.json({ hash, result }, 4);
+      writeEntry(w, rel, { hash, result });
+      out.count++;
       w.flush();
     } catch {
       this.abandon();
@@ -176,7 +192,7 @@ export class ScanCache {
 
   /** No file changed since the cached scan: every file a hit, none added or removed. */
   get unchanged(): boolean {
-    return this.misses === 0 && Object.keys(this.old).length === this.keptCount;
+    return this.misses === 0 && this.old.size === this.kept.size;
   }
 
   /** The cached link result when no file changed (call after every file's get), else undefined. */
@@ -197,16 +213,15 @@ export class ScanCache {
     try {
       // Entry by entry: one string of the whole cache would double the peak memory.
       const w = new ChunkWriter(out.fd);
-      for (const [rel, e] of Object.entries(this.kept)) {
-        w.add((out.count++ ? ',' : '') + JSON.stringify(rel) + ':');
-        w.json(e, 4);
+      for (const [rel, e] of this.kept) {
+        writeEntry(w, rel, e);
+        out.count++;
       }
-      w.add('}');
       if (this.nextLink !== undefined) {
-        w.add(',"link":');
+        w.add('{"link":');
         w.json(this.nextLink, 2);
+        w.add('}\n');
       }
-      w.add('}');
       w.flush();
       closeSync(out.fd);
       this.out = null;
@@ -225,7 +240,7 @@ export class ScanCache {
       removeStaleTemporaries(path.dirname(this.file));
       const fd = openSync(tmp, 'w');
       this.out = { fd, tmp, count: 0 };
-      writeSync(fd, `{"format":${FORMAT},"key":${JSON.stringify(this.key)},"files":{`);
+      writeSync(fd, `{"format":${FORMAT},"key":${JSON.stringify(this.key)}}\n`);
       return this.out;
     } catch {
       this.abandon();
@@ -248,6 +263,46 @@ export class ScanCache {
     } catch {
       /* never created */
     }
+  }
+}
+
+/** One line of the cache file: `["rel", "hash", result]`. */
+function writeEntry(w: ChunkWriter, rel: string, e: Entry): void {
+  w.add('[' + JSON.stringify(rel) + ',' + JSON.stringify(e.hash) + ',');
+  w.json(e.result, 3);
+  w.add(']\n');
+}
+
+/**
+ * Calls `fn` with each line of a UTF-8 file, read 1 MB at a time (a line may be longer: its pieces
+ * are joined once it ends); stops when `fn` returns false.
+ */
+function forEachLine(file: string, fn: (line: string) => boolean): void {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pieces: Buffer[] = [];
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0 || nl >= n) break;
+        pieces.push(buf.subarray(start, nl));
+        const line = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
+        pieces = [];
+        start = nl + 1;
+        if (line && !fn(line)) return;
+      }
+      if (start < n) pieces.push(Buffer.from(buf.subarray(start, n))); // a copy: buf is read into again
+    }
+    if (pieces.length) {
+      const line = Buffer.concat(pieces).toString('utf8');
+      if (line) fn(line);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

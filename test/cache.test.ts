@@ -10,6 +10,11 @@ const PRELOAD = path.join(__dirname, 'helpers', 'report-parser-loaded.cjs');
 const scanJson = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
   nodesec(['scan', '.', '-f', 'json', '--fail-on', 'none', ...extra], dir, env);
 const cacheFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json'));
+/** The cache file's lines (src/cache.ts): a header, one `[rel, hash, result]` per file, `{ link }` last. */
+const readCache = (file: string) => {
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return { header: lines[0], files: lines.filter((l) => Array.isArray(l)), link: lines.find((l) => !Array.isArray(l) && 'link' in l)?.link };
+};
 
 describe('cache', () => {
   it('is on by default, gives the same report warm, and a warm scan does not load the parser', () => {
@@ -56,19 +61,21 @@ describe('cache', () => {
     expect(flows[0].trace[0].file).toBe('app.js');
     const location = path.join(dir, 'node_modules', '.cache', 'nodesec');
     const file = path.join(location, cacheFiles(location)[0]!);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    const stored = readCache(file);
     expect(stored.link.flows).toHaveLength(1);
+    expect(stored.files.map((e) => e[0]).sort()).toEqual(['app.js', 'lib/run.js']);
     // Unchanged files: the stored link result is what the report shows (here emptied on purpose).
-    writeFileSync(file, JSON.stringify({ ...stored, link: { flows: [], audits: [] } }));
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(file, [...lines.slice(0, -1), JSON.stringify({ link: { flows: [], audits: [] } })].join('\n') + '\n');
     expect(json(scanJson(dir, ['--disable', 'missing-helmet'])).findings).toEqual([]);
     // One file changed (only a comment): everything is linked again, from cached per-file facts.
     write(dir, { 'app.js': '// changed\n' + readFileSync(path.join(dir, 'app.js'), 'utf8') });
     const relinked = json(scanJson(dir, ['--disable', 'missing-helmet'])).findings;
     expect(relinked.map((f: any) => `${f.file}:${f.line}`)).toEqual(['lib/run.js:2']);
-    const rewritten = JSON.parse(readFileSync(file, 'utf8'));
+    const rewritten = readCache(file);
     expect(rewritten.link.flows).toHaveLength(1);
     // The changed file's new entry (written as it was analysed) and the reused one are both kept.
-    expect(Object.keys(rewritten.files).sort()).toEqual(['app.js', 'lib/run.js']);
+    expect(rewritten.files.map((e) => e[0]).sort()).toEqual(['app.js', 'lib/run.js']);
     expect(readdirSync(location).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     // The warm report of unchanged files equals a scan without the cache.
     expect(scanJson(dir, ['--disable', 'missing-helmet']).stdout).toBe(scanJson(dir, ['--disable', 'missing-helmet', '--no-cache']).stdout);
@@ -114,10 +121,35 @@ describe('cache', () => {
     const file = path.join(dir, 'c', cacheFiles(path.join(dir, 'c'))[0]!);
     writeFileSync(file, '{"format":1,"key":');
     expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
+    // A valid header with a malformed entry, and an entry line cut short: cold, same report.
+    const [header, entry] = readFileSync(file, 'utf8').split('\n');
+    for (const text of [`${header}\n{"what":1}\n`, `${header}\n${entry!.slice(0, entry!.length >> 1)}`]) {
+      writeFileSync(file, text);
+      expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
+    }
     writeFileSync(path.join(dir, 'not-a-folder'), '');
     const r = scanJson(dir, ['--cache-location', 'not-a-folder/sub']);
     expect(r.code, r.stderr).toBe(0);
     expect(json(r).findings).toHaveLength(1);
+  });
+
+  it('reads back entries of many megabytes (lines longer than one read) and UTF-8 split across reads', async () => {
+    const { ScanCache } = await import('../dist/src/cache.js'); // built by pretest: its version lookup expects dist/
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nodesec-cache-'));
+    const big = { findings: [], facts: { file: 'a.js', fns: Array.from({ length: 80_000 }, (_, i) => ({ id: `a.js#${i}`, name: `fn€${i}`, params: ['x'] })) } } as any;
+    const small = { findings: [], skipped: true };
+    const c1 = new ScanCache(dir, '/root', { s: 1 });
+    c1.set('big.js', 'h1', big);
+    c1.set('small.js', 'h2', small);
+    c1.setLink({ flows: [], audits: [] });
+    c1.save();
+    expect(readFileSync(path.join(dir, cacheFiles(dir)[0]!)).length).toBeGreaterThan(3 << 20);
+    const c2 = new ScanCache(dir, '/root', { s: 1 });
+    expect(c2.get('big.js', 'h1')).toEqual(big);
+    expect(c2.get('small.js', 'h2')).toEqual(small);
+    expect(c2.link()).toEqual({ flows: [], audits: [] });
+    expect(new ScanCache(dir, '/root', { s: 2 }).get('small.js', 'h2')).toBeUndefined(); // other settings: cold
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('--threads 2 gives the same report as one thread, cold and warm', () => {
