@@ -5,8 +5,8 @@
  * depend on every file), except that a scan in which no file changed (every file a hit, none added
  * or removed) reuses the previous scan's complete link result, stored beside the files.
  *
- * One file (JSON lines, described at `Entry`) per scanned root in the cache folder (default `node_modules/.cache/nodesec` under
- * the current folder). It is valid only for the same key: nodesec's version and installed code,
+ * One file (JSON lines, described at `Entry`) per scanned root in the cache folder (default
+ * `node_modules/.cache/nodesec` under the current folder). It is valid only for the same key: nodesec's version and installed code,
  * the enabled rules and their settings, the threat model and the project's taint knowledge, and a
  * secret of this installation (so a cache planted in a scanned repository is never used); any
  * change starts a cold cache. Written atomically (temporary file, then rename), so concurrent
@@ -121,7 +121,7 @@ export class ScanCache {
   private oldLink: unknown;
   private nextLink: unknown;
   /** The new cache file being written: set() streams each new entry into it as it comes. */
-  private out: { fd: number; tmp: string; count: number } | undefined | null;
+  private out: { fd: number; tmp: string } | undefined | null;
   hits = 0;
   misses = 0;
 
@@ -183,7 +183,6 @@ export class ScanCache {
     try {
       const w = new ChunkWriter(out.fd);
       writeEntry(w, rel, { hash, result });
-      out.count++;
       w.flush();
     } catch {
       this.abandon();
@@ -215,7 +214,6 @@ export class ScanCache {
       const w = new ChunkWriter(out.fd);
       for (const [rel, e] of this.kept) {
         writeEntry(w, rel, e);
-        out.count++;
       }
       if (this.nextLink !== undefined) {
         w.add('{"link":');
@@ -232,14 +230,14 @@ export class ScanCache {
   }
 
   /** The temporary file the new cache is written to, opened on first use; null once given up. */
-  private open(): { fd: number; tmp: string; count: number } | undefined {
+  private open(): { fd: number; tmp: string } | undefined {
     if (this.out !== undefined) return this.out ?? undefined;
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       removeStaleTemporaries(path.dirname(this.file));
       const fd = openSync(tmp, 'w');
-      this.out = { fd, tmp, count: 0 };
+      this.out = { fd, tmp };
       writeSync(fd, `{"format":${FORMAT},"key":${JSON.stringify(this.key)}}\n`);
       return this.out;
     } catch {

@@ -10,7 +10,6 @@ import { createModuleModel } from './analysis/modules.js';
 import { MASK, TaintCollector } from './analysis/taint.js';
 import type { FileFacts, TaintRuleSpec } from './analysis/taint.js';
 import { walk } from './analysis/walk.js';
-import { compactKept } from './analysis/compact.js';
 import { isTestPath } from './test-path.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { extraModelsFor, sinkSpecsFor } from './knowledge.js';
@@ -155,6 +154,5 @@ export function analyzeFile(input: {
     const f = c.facts();
     if (f !== undefined) projectFacts[c.id] = f;
   }
-  // The facts outlive the file (they are kept for the link): no string in them may hold its text, no array spare room (compact.ts).
-  return { findings, facts: collector ? compactKept(collector.finish()) : undefined, projectFacts: compactKept(projectFacts) };
+  return { findings, facts: collector?.finish(), projectFacts };
 }

@@ -26,6 +26,7 @@ import type { Baseline } from './baseline.js';
 import type { TaintKnowledge } from './knowledge.js';
 import { redact } from './secrets/detect.js';
 import { COLLECT_AFTER_CHARS, collectGarbage } from './heap.js';
+import { compactKept } from './analysis/compact.js';
 
 export interface ScanOptions {
   /** What the user typed; default ["."]. */
@@ -271,8 +272,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     try {
       const res = engine!.analyzeFile({ file: f.rel, text: read.text, ast: parsed.ast, sourceType: parsed.sourceType, rules, threatModel, knowledge: opts.knowledge, deadline });
       findings.push(...res.findings);
-      if (res.facts) facts.push(res.facts);
-      for (const [id, pf] of Object.entries(res.projectFacts)) {
+      // Kept until the link: no string may hold the file's text, no array spare room (compact.ts).
+      // A worker's results need no compacting: posting them copies them afresh.
+      if (res.facts) facts.push(compactKept(res.facts));
+      for (const [id, pf] of Object.entries(compactKept(res.projectFacts))) {
         let l = projectFacts.get(id);
         if (!l) projectFacts.set(id, (l = []));
         l.push({ file: f.rel, facts: pf });
