@@ -43,11 +43,18 @@ const LARGE = [
   '@node-red/util@4.1.1',
 ];
 const ESLINT_PKGS = ['eslint@9.39.5', 'eslint-plugin-security@4.1.0', '@typescript-eslint/parser@8.73.0'];
+/**
+ * `nodesec-tuned`: nodesec with the V8 setting README.md suggests where memory is tight (one V8
+ * helper thread instead of four). It can only be given when node starts, so nodesec cannot set it
+ * itself; the tool is run as `NODE_OPTIONS=--v8-pool-size=1 nodesec scan ...` would run it.
+ */
+const TUNED_NODE_OPTIONS = ['--v8-pool-size=1'];
 
 const USAGE = `usage: node bench/speed.mjs [options]
   --corpus C        small, large or both (default both)
   --runs N          runs per tool and corpus, alternating between tools (default 3)
-  --tools T[,T]     nodesec, eslint, floor (default all three)
+  --tools T[,T]     nodesec, eslint, floor (default all three); also nodesec-tuned (nodesec with
+                    NODE_OPTIONS=${TUNED_NODE_OPTIONS.join(' ')}, as README.md suggests where memory is tight)
   --warm            also measure warm caches on the large corpus (always done on the small one)
   --scaling         nodesec and floor on the first 1,000 and 5,000 files of the large corpus and on all of it
   --startup         nodesec --version and a warm re-scan of the small corpus (10 runs each)
@@ -105,7 +112,7 @@ function parseArgs(argv) {
   }
   if (!['small', 'large', 'both'].includes(o.corpus)) usage('--corpus must be small, large or both');
   if (!Number.isInteger(o.runs) || o.runs < 1) usage('--runs must be a positive whole number');
-  for (const t of o.tools) if (!['nodesec', 'eslint', 'floor'].includes(t)) usage(`unknown tool ${t}`);
+  for (const t of o.tools) if (!['nodesec', 'nodesec-tuned', 'eslint', 'floor'].includes(t)) usage(`unknown tool ${t}`);
   return o;
 }
 
@@ -214,12 +221,12 @@ async function fileList(paths) {
 // Runs
 
 let runSeq = 0;
-function runChild(args, { cwd = REPO } = {}) {
+function runChild(args, { cwd = REPO, nodeArgs = [] } = {}) {
   const usageFile = path.join(os.tmpdir(), `nodesec-speed-${process.pid}-${runSeq++}.json`);
   rmSync(usageFile, { force: true });
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', RUSAGE, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', RUSAGE, ...args], {
       cwd,
       env: { ...process.env, SPEED_RUSAGE_FILE: usageFile, NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -242,7 +249,7 @@ function runChild(args, { cwd = REPO } = {}) {
 }
 
 function checkRun(tool, r) {
-  const ok = tool === 'eslint' ? r.code === 0 || r.code === 1 : r.code === 0 || (tool === 'nodesec' && r.code === 1);
+  const ok = tool === 'eslint' ? r.code === 0 || r.code === 1 : r.code === 0 || (tool.startsWith('nodesec') && r.code === 1);
   if (!ok) throw new Error(`${tool} failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
@@ -254,7 +261,7 @@ const median = (xs) => {
 
 function toolArgs(tool, c, o, cache) {
   const rel = (p) => path.relative(REPO, p) || '.';
-  if (tool === 'nodesec') {
+  if (tool === 'nodesec' || tool === 'nodesec-tuned') {
     const a = [rel(NODESEC), 'scan', ...c.scanPaths.map(rel), '-q', '-f', 'json', '-o', path.join(os.tmpdir(), 'nodesec-speed-out.json'), '--fail-on', 'none'];
     if (cache) a.push('--cache-location', rel(cache));
     else a.push('--no-cache');
@@ -269,6 +276,8 @@ function toolArgs(tool, c, o, cache) {
   return [rel(fileURLToPath(import.meta.url)), '--floor-child', c.listFile];
 }
 
+const nodeArgsOf = (tool) => (tool === 'nodesec-tuned' ? TUNED_NODE_OPTIONS : []);
+
 /** Runs every tool `runs` times, alternating (the first tool rotates each round). */
 async function measure(c, o, { warm, tools }) {
   const results = Object.fromEntries(tools.map((t) => [t, []]));
@@ -278,7 +287,7 @@ async function measure(c, o, { warm, tools }) {
     caches[t] = path.join(CACHE, 'tool-cache', `${c.name}-${t}`);
     rmSync(caches[t], { recursive: true, force: true });
     if (warm) {
-      const r = await runChild(toolArgs(t, c, o, caches[t])); // fill the cache
+      const r = await runChild(toolArgs(t, c, o, caches[t]), { nodeArgs: nodeArgsOf(t) }); // fill the cache
       checkRun(t, r);
     }
   }
@@ -286,7 +295,7 @@ async function measure(c, o, { warm, tools }) {
     const order = tools.map((_, k) => tools[(i + k) % tools.length]);
     for (const t of order) {
       if (!warm && caches[t]) rmSync(caches[t], { recursive: true, force: true }); // cold: an empty cache
-      const r = await runChild(toolArgs(t, c, o, caches[t]));
+      const r = await runChild(toolArgs(t, c, o, caches[t]), { nodeArgs: nodeArgsOf(t) });
       checkRun(t, r);
       results[t].push(r);
       process.stderr.write(`speed: ${c.name} ${warm ? 'warm' : 'cold'} run ${i + 1}/${o.runs} ${t}: ${(r.wallMs / 1000).toFixed(2)} s, ${r.rssMb.toFixed(0)} MB\n`);
@@ -301,14 +310,14 @@ function fmtS(ms) {
 
 function table(title, c, results) {
   const lines = [`${title}: ${c.files.length} files, ${c.lines.toLocaleString('en-US')} lines`];
-  lines.push('  tool      wall s (median, min-max)   CPU s   peak RSS MB   files/s');
+  lines.push('  tool            wall s (median, min-max)   CPU s   peak RSS MB   files/s');
   for (const [t, rs] of Object.entries(results)) {
     if (!rs.length) continue;
     const w = median(rs.map((r) => r.wallMs));
     const lo = Math.min(...rs.map((r) => r.wallMs));
     const hi = Math.max(...rs.map((r) => r.wallMs));
     lines.push(
-      `  ${t.padEnd(8)}  ${fmtS(w).padStart(7)} (${fmtS(lo)}-${fmtS(hi)})`.padEnd(38) +
+      `  ${t.padEnd(14)}  ${fmtS(w).padStart(7)} (${fmtS(lo)}-${fmtS(hi)})`.padEnd(44) +
         `${fmtS(median(rs.map((r) => r.cpuMs))).padStart(7)}   ${median(rs.map((r) => r.rssMb)).toFixed(0).padStart(11)}   ${((c.files.length * 1000) / w).toFixed(0).padStart(7)}`,
     );
   }
@@ -317,6 +326,9 @@ function table(title, c, results) {
   const ratio = (a, b) => `${(m(a) / m(b)).toFixed(2)}x wall, ${(m(a, 'cpuMs') / m(b, 'cpuMs')).toFixed(2)}x CPU`;
   if (m('nodesec') && m('eslint')) lines.push(`  ESLint+security / nodesec: ${ratio('eslint', 'nodesec')} (nodesec is that many times faster)`);
   if (m('nodesec') && m('floor')) lines.push(`  nodesec / parse-only floor: ${ratio('nodesec', 'floor')}`);
+  if (m('nodesec-tuned') && m('eslint')) lines.push(`  ESLint+security / nodesec-tuned: ${ratio('eslint', 'nodesec-tuned')}`);
+  if (m('nodesec-tuned') && m('floor')) lines.push(`  nodesec-tuned / parse-only floor: ${ratio('nodesec-tuned', 'floor')}`);
+  if (m('nodesec-tuned') && m('nodesec')) lines.push(`  nodesec-tuned / nodesec: ${ratio('nodesec-tuned', 'nodesec')}`);
   if (m('eslint') && m('floor')) lines.push(`  ESLint+security / parse-only floor: ${ratio('eslint', 'floor')}`);
   return lines.join('\n');
 }
@@ -394,6 +406,7 @@ async function main() {
   const cmd = `node bench/speed.mjs ${process.argv.slice(2).join(' ')}`.trim();
   report.push(`reproduce: ${cmd}`);
   report.push(`  nodesec: node bin/nodesec.js scan <paths> -q -f json -o out.json --fail-on none --cache-location <empty dir>  (cold)`);
+  if (o.tools.includes('nodesec-tuned')) report.push(`  nodesec-tuned: the same with node ${TUNED_NODE_OPTIONS.join(' ')}`);
   report.push(`  eslint:  node bench/.cache/eslint/node_modules/eslint/bin/eslint.js -c bench/.cache/eslint/eslint.config.mjs -f json -o out.json --cache --cache-location <empty dir>/ $(cat bench/.cache/speed/<corpus>.files.txt)`);
   report.push(`  floor:   node bench/speed.mjs --floor-child bench/.cache/speed/<corpus>.files.txt`);
   process.stdout.write(report.join('\n\n') + '\n');
