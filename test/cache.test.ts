@@ -138,12 +138,23 @@ describe('cache', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nodesec-cache-'));
     const big = { findings: [], facts: { file: 'a.js', fns: Array.from({ length: 80_000 }, (_, i) => ({ id: `a.js#${i}`, name: `fn€${i}`, params: ['x'] })) } } as any;
     const small = { findings: [], skipped: true };
-    const c1 = new ScanCache(dir, '/root', { s: 1 });
-    c1.set('big.js', 'h1', big);
-    c1.set('small.js', 'h2', small);
-    c1.setLink({ flows: [], audits: [] });
-    c1.save();
-    expect(readFileSync(path.join(dir, cacheFiles(dir)[0]!)).length).toBeGreaterThan(3 << 20);
+    const write = () => {
+      const c1 = new ScanCache(dir, '/root', { s: 1 });
+      c1.set('big.js', 'h1', big);
+      c1.set('small.js', 'h2', small);
+      c1.setLink({ flows: [], audits: [] });
+      c1.save();
+      return readFileSync(path.join(dir, cacheFiles(dir)[0]!));
+    };
+    // The cache is read 1 MB at a time: pad the first name so that a 3-byte '€' straddles the end
+    // of the first read (ASCII padding shifts every later byte by its length).
+    const READ = 1 << 20;
+    const euro = Buffer.from('€');
+    const at = write().indexOf(euro, READ - 4096);
+    big.facts.fns[0].name = 'p'.repeat(READ - 1 - at) + big.facts.fns[0].name;
+    const bytes = write();
+    expect(bytes.subarray(READ - 1, READ + 2).equals(euro)).toBe(true);
+    expect(bytes.length).toBeGreaterThan(3 << 20);
     const c2 = new ScanCache(dir, '/root', { s: 1 });
     expect(c2.get('big.js', 'h1')).toEqual(big);
     expect(c2.get('small.js', 'h2')).toEqual(small);
