@@ -12,6 +12,11 @@
  * change starts a cold cache. Written atomically (temporary file, then rename), so concurrent
  * scans never read half a file; the last writer wins. A cache that cannot be read or written is
  * ignored: the scan never fails because of it.
+ *
+ * A file's taint facts are ~98% of its entry and only the link uses them: they are not read with
+ * the entry but left in the file (StoredFacts: where they are) and read and decoded only when the
+ * link runs, so a scan in which no file changed never touches them, and entries kept unchanged are
+ * copied byte for byte into the next cache file.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -23,13 +28,14 @@ import type { FileFacts } from './analysis/taint.js';
 import type { Suppression } from './suppress.js';
 
 export const DEFAULT_CACHE_DIR = path.join('node_modules', '.cache', 'nodesec');
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Everything scan.ts derives from one file's path and text. */
 export interface CachedFile {
   /** Local findings (pattern rules, text rules). */
   findings: Finding[];
-  facts?: FileFacts;
+  /** A fresh result's facts, or a cached one's still undecoded (StoredFacts). */
+  facts?: FileFacts | StoredFacts;
   projectFacts?: Record<string, unknown>;
   suppressions?: Suppression[];
   /** Suppression problems, syntax errors, analysis failures. */
@@ -42,11 +48,65 @@ export interface CachedFile {
  * The cache file is JSON lines, read and written one line at a time so that neither a scan that
  * writes it nor one that reads it ever holds the whole file as one string (175 MB for a
  * 5,666-file corpus):
- *   {"format":2,"key":"..."}          first line: a file of another format or key is not read further
- *   ["rel/path.js","hash",{...}]      one line per file: its content hash and CachedFile
+ *   {"format":3,"key":"..."}          first line: a file of another format or key is not read further
+ *   ["rel/path.js","hash",{...}]      per file: its content hash and CachedFile without `facts`;
+ *   ["rel/path.js","hash",{...},1]      with a 1 when its facts follow
+ *   {...}                               on the next line
  *   {"link":{...}}                    last, optional: the cross-file link's complete result
  */
 type Entry = { hash: string; result: CachedFile };
+
+/** The cache file a scan read, held open (at the file it was read from) until save() is done. */
+class CacheSource {
+  constructor(public fd: number | undefined) {}
+
+  /** `length` bytes at `offset`; throws once closed. */
+  read(offset: number, length: number): Buffer {
+    if (this.fd === undefined) throw new Error('cache file closed');
+    const buf = Buffer.allocUnsafe(length);
+    for (let n = 0; n < length; ) {
+      const r = readSync(this.fd, buf, n, length - n, offset + n);
+      if (r === 0) throw new Error('cache file cut short');
+      n += r;
+    }
+    return buf;
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    this.fd = undefined;
+  }
+}
+
+/**
+ * A cached file's facts, left in the cache file until the link needs them: where their JSON line
+ * is. Holding one costs a few bytes however large the facts are.
+ */
+export class StoredFacts {
+  constructor(
+    private readonly source: CacheSource,
+    private readonly offset: number,
+    readonly length: number,
+  ) {}
+
+  /** The facts, read and decoded afresh on each call. Throws if the stored JSON is damaged. */
+  value(): FileFacts {
+    return JSON.parse(this.source.read(this.offset, this.length).toString('utf8')) as FileFacts;
+  }
+
+  /** Copies the stored JSON, 1 MB at a time. */
+  copyTo(w: ChunkWriter): void {
+    for (let at = 0; at < this.length; at += READ_BYTES) w.bytes(this.source.read(this.offset + at, Math.min(READ_BYTES, this.length - at)));
+  }
+}
+
+/** How much of the cache file is read at a time. */
+const READ_BYTES = 1 << 20;
 
 export function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
@@ -120,6 +180,8 @@ export class ScanCache {
   private kept = new Map<string, Entry>();
   private oldLink: unknown;
   private nextLink: unknown;
+  /** The file read, open while its StoredFacts may be needed. */
+  private source = new CacheSource(undefined);
   /** The new cache file being written: set() streams each new entry into it as it comes. */
   private out: { fd: number; tmp: string } | undefined | null;
   hits = 0;
@@ -129,36 +191,66 @@ export class ScanCache {
    * @param dir cache folder
    * @param root absolute scan root (one cache file per root)
    * @param settings everything besides the files that the per-file results depend on
+   * @param cold start empty (the stored file is replaced by save())
    */
-  constructor(dir: string, root: string, settings: unknown) {
+  constructor(dir: string, root: string, settings: unknown, cold = false) {
     this.file = path.join(dir, `${createHash('sha1').update(root).digest('hex').slice(0, 16)}.json`);
     this.key = createHash('sha1').update(installedCodeId()).update('\0').update(JSON.stringify(settings) ?? '').digest('base64url');
+    if (cold) return;
     try {
       this.read();
     } catch {
       /* no cache yet, or unreadable: start cold */
       this.old = new Map();
       this.oldLink = undefined;
+      this.source.close();
     }
   }
 
-  /** Reads the cache file line by line; throws on anything malformed. */
+  /**
+   * Reads the cache file line by line; throws on anything malformed. A facts line is not read, only
+   * checked to begin and end like an object (StoredFacts decodes it if the link needs it, and
+   * scan.ts starts cold if it turns out damaged). The file stays open for StoredFacts.
+   */
   private read(): void {
+    const fd = openSync(this.file, 'r');
+    this.source = new CacheSource(fd);
     let first = true;
-    forEachLine(this.file, (line) => {
-      const v = JSON.parse(line) as unknown;
+    let facts = false;
+    let last: { rel: string; entry: Entry } | undefined;
+    let anyFacts = false;
+    forEachLine(fd, () => !facts, (line) => {
+      if (facts) {
+        if (line.first !== 0x7b || line.last !== 0x7d) throw new Error('malformed facts line');
+        last!.entry.result.facts = new StoredFacts(this.source, line.offset, line.length);
+        facts = false;
+        anyFacts = true;
+        return true;
+      }
+      const v = JSON.parse(line.bytes!.toString('utf8')) as unknown;
       if (first) {
         first = false;
         const h = v as { format?: unknown; key?: unknown };
-        if (h?.format !== FORMAT || h.key !== this.key) return false; // another build or settings: cold
-        return true;
+        return h?.format === FORMAT && h.key === this.key; // another build or settings: cold
       }
-      if (Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'string' && v[2] && typeof v[2] === 'object') {
-        this.old.set(v[0], { hash: v[1], result: v[2] as CachedFile });
+      if (
+        Array.isArray(v) &&
+        (v.length === 3 || (v.length === 4 && v[3] === 1)) &&
+        typeof v[0] === 'string' &&
+        typeof v[1] === 'string' &&
+        v[2] &&
+        typeof v[2] === 'object' &&
+        !('facts' in v[2])
+      ) {
+        last = { rel: v[0], entry: { hash: v[1], result: v[2] as CachedFile } };
+        this.old.set(last.rel, last.entry);
+        facts = v.length === 4;
       } else if (v && typeof v === 'object' && 'link' in v) this.oldLink = (v as { link: unknown }).link;
       else throw new Error('malformed cache line');
       return true;
     });
+    if (facts) throw new Error('cache entry without its facts line');
+    if (!anyFacts) this.source.close();
   }
 
   /** The cached result for a file with this path and text, or undefined. */
@@ -206,6 +298,14 @@ export class ScanCache {
 
   /** Writes the rest of this scan's entries (files no longer scanned are dropped). Never throws. */
   save(): void {
+    try {
+      this.write();
+    } finally {
+      this.source.close();
+    }
+  }
+
+  private write(): void {
     if (this.unchanged && this.nextLink === undefined && !this.out) return; // nothing new
     const out = this.open();
     if (!out) return;
@@ -223,6 +323,7 @@ export class ScanCache {
       w.flush();
       closeSync(out.fd);
       this.out = null;
+      this.source.close(); // before the rename: some systems refuse to replace an open file
       renameSync(out.tmp, this.file);
     } catch {
       this.abandon();
@@ -246,6 +347,12 @@ export class ScanCache {
     }
   }
 
+  /** Gives up this scan's new cache file (the stored one is left as it is). */
+  discard(): void {
+    this.abandon();
+    this.source.close();
+  }
+
   /** Read-only or full disk: the next scan is cold, nothing else. */
   private abandon(): void {
     const out = this.out;
@@ -264,44 +371,68 @@ export class ScanCache {
   }
 }
 
-/** One line of the cache file: `["rel", "hash", result]`. */
+/** A file's line `["rel", "hash", result without facts]`, with `,1]` and a line of facts if it has any. */
 function writeEntry(w: ChunkWriter, rel: string, e: Entry): void {
+  const facts = e.result.facts;
   w.add('[' + JSON.stringify(rel) + ',' + JSON.stringify(e.hash) + ',');
-  w.json(e.result, 3);
-  w.add(']\n');
+  w.json({ ...e.result, facts: undefined }, 3);
+  if (!facts) {
+    w.add(']\n');
+    return;
+  }
+  w.add(',1]\n');
+  if (facts instanceof StoredFacts) facts.copyTo(w);
+  else w.json(facts, 2);
+  w.add('\n');
+}
+
+interface Line {
+  /** Byte offset in the file, and length without the newline. */
+  offset: number;
+  length: number;
+  /** First and last byte. */
+  first: number;
+  last: number;
+  /** The bytes, if asked for: a view of the read buffer (valid during the call) or a buffer of their own. */
+  bytes?: Buffer;
 }
 
 /**
- * Calls `fn` with each line of a UTF-8 file, read 1 MB at a time (a line may be longer: its pieces
- * are joined once it ends); stops when `fn` returns false.
+ * Calls `fn` for each non-empty line of an open file, read 1 MB at a time; stops when `fn` returns
+ * false. `wantBytes()`, asked as each line begins, says whether `fn` needs its bytes: a line whose
+ * bytes are not wanted is never held in memory, however long (one file's facts can be 43 MB).
  */
-function forEachLine(file: string, fn: (line: string) => boolean): void {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let pieces: Buffer[] = [];
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      let start = 0;
-      for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0 || nl >= n) break;
-        pieces.push(buf.subarray(start, nl));
-        const line = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
-        pieces = [];
-        start = nl + 1;
-        if (line && !fn(line)) return;
+function forEachLine(fd: number, wantBytes: () => boolean, fn: (line: Line) => boolean): void {
+  const buf = Buffer.allocUnsafe(READ_BYTES);
+  let pos = 0; // file offset of buf[0]
+  let line = { offset: 0, length: 0, first: 0, last: 0, pieces: wantBytes() ? ([] as Buffer[]) : undefined };
+  const done = (): Line => {
+    const p = line.pieces;
+    return { offset: line.offset, length: line.length, first: line.first, last: line.last, bytes: p ? (p.length === 1 ? p[0] : Buffer.concat(p)) : undefined };
+  };
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    let start = 0;
+    while (start < n) {
+      let nl = buf.indexOf(10, start);
+      if (nl >= n) nl = -1; // a stale byte past this read
+      const end = nl < 0 ? n : nl;
+      if (end > start) {
+        if (line.length === 0) line.first = buf[start]!;
+        line.last = buf[end - 1]!;
+        line.length += end - start;
+        // A piece that continues in the next read is copied: buf is read into again.
+        line.pieces?.push(nl < 0 ? Buffer.from(buf.subarray(start, end)) : buf.subarray(start, end));
       }
-      if (start < n) pieces.push(Buffer.from(buf.subarray(start, n))); // a copy: buf is read into again
+      if (nl < 0) break;
+      if (line.length && !fn(done())) return;
+      start = nl + 1;
+      line = { offset: pos + start, length: 0, first: 0, last: 0, pieces: wantBytes() ? [] : undefined };
     }
-    if (pieces.length) {
-      const line = Buffer.concat(pieces).toString('utf8');
-      if (line) fn(line);
-    }
-  } finally {
-    closeSync(fd);
+    pos += n;
   }
+  if (line.length) fn(done());
 }
 
 /**
@@ -323,6 +454,11 @@ class ChunkWriter {
   flush(): void {
     if (this.chunk) writeSync(this.fd, this.chunk);
     this.chunk = '';
+  }
+
+  bytes(b: Buffer): void {
+    this.flush();
+    writeSync(this.fd, b);
   }
 
   json(v: unknown, depth: number): void {

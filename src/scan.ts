@@ -8,7 +8,7 @@ import type { ReportedFinding, ScanResult } from './types.js';
 import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
 import { DEFAULT_MAX_BYTES, readRegularFileSync, readSourceFile } from './read.js';
 import type { ReadResult } from './read.js';
-import { contentHash, ScanCache } from './cache.js';
+import { contentHash, ScanCache, StoredFacts } from './cache.js';
 import type { CachedFile } from './cache.js';
 import type { JobResult, WorkerPool } from './worker.js';
 import type { LinkResult } from './analysis/summaries.js';
@@ -67,7 +67,7 @@ export interface ScanOptions {
    * Content-hash cache of per-file results (src/cache.ts): `dir` is the cache folder, `salt` any
    * extra setting the results depend on. Off unless given (the CLI turns it on by default).
    */
-  cache?: { dir: string; salt?: string };
+  cache?: { dir: string; salt?: string; /** Ignore the stored results (they are replaced). */ cold?: boolean };
   /** Parse and analyse in this many worker threads (default 1: no workers; see src/worker.ts). */
   threads?: number;
 }
@@ -123,7 +123,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   const diagnostics: Diagnostic[] = [];
   const findings: Finding[] = [];
-  const facts: FileFacts[] = [];
+  const facts: Array<FileFacts | StoredFacts> = [];
   const projectFacts = new Map<string, Array<{ file: string; facts: unknown }>>();
   let scanned = 0;
   let skipped = discovery.skipped.length;
@@ -341,8 +341,19 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     const maxLinkTime = opts.maxLinkTime !== undefined && opts.maxLinkTime >= 0 ? opts.maxLinkTime : DEFAULT_MAX_LINK_TIME_MS;
     let linked = cache?.link() as LinkResult | undefined;
     if (!linked) {
+      // Cached facts are decoded only now; a damaged entry makes the whole scan start cold.
+      for (let i = 0; i < facts.length; i++) {
+        const f = facts[i]!;
+        if (!(f instanceof StoredFacts)) continue;
+        try {
+          facts[i] = f.value();
+        } catch {
+          cache!.discard();
+          return scan({ ...opts, cache: { ...opts.cache!, cold: true } });
+        }
+      }
       const { link } = await import('./analysis/summaries.js');
-      linked = link(facts, { threatModel, root, deadline: performance.now() + maxLinkTime });
+      linked = link(facts as FileFacts[], { threatModel, root, deadline: performance.now() + maxLinkTime });
       if (!linked.incomplete) cache?.setLink(linked);
     }
     if (linked.incomplete) diagnostics.push({ file: '.', kind: 'link-timeout', message: linkTimeoutMessage(linked.incomplete, maxLinkTime) });
@@ -455,10 +466,10 @@ async function configIgnoreFilter(ci: { base: string; globs: string[] }, paths: 
  * The cache for this root, keyed by everything besides the files that per-file results depend
  * on: the rules (their metadata and code), the threat model and the project's taint knowledge.
  */
-function openCache(c: { dir: string; salt?: string }, root: string, rules: Rule[], threatModel: ThreatModel, knowledge: TaintKnowledge | undefined): ScanCache {
+function openCache(c: NonNullable<ScanOptions['cache']>, root: string, rules: Rule[], threatModel: ThreatModel, knowledge: TaintKnowledge | undefined): ScanCache {
   const code = (r: Rule) => [r.create, r.checkText, r.wantsTextFile, r.project?.collect].map((f) => (f ? String(f) : '')).join('\0');
   const settings = { threatModel, knowledge, salt: c.salt, rules: rules.map((r) => ({ meta: r.meta, sinks: r.sinks, writeSinks: r.writeSinks, code: code(r) })) };
-  return new ScanCache(c.dir, root, settings);
+  return new ScanCache(c.dir, root, settings, c.cold);
 }
 
 /** One finding per rule and place: a proven flow wins over an audit, then the higher severity. */

@@ -10,10 +10,14 @@ const PRELOAD = path.join(__dirname, 'helpers', 'report-parser-loaded.cjs');
 const scanJson = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
   nodesec(['scan', '.', '-f', 'json', '--fail-on', 'none', ...extra], dir, env);
 const cacheFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json'));
-/** The cache file's lines (src/cache.ts): a header, one `[rel, hash, result]` per file, `{ link }` last. */
+/**
+ * The cache file's lines (src/cache.ts): a header, per file `[rel, hash, result]` and then its facts
+ * (an object or null), `{ link }` last.
+ */
 const readCache = (file: string) => {
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { header: lines[0], files: lines.filter((l) => Array.isArray(l)), link: lines.find((l) => !Array.isArray(l) && 'link' in l)?.link };
+  const files = lines.flatMap((l, i) => (Array.isArray(l) ? [{ rel: l[0], hash: l[1], result: l[2], facts: lines[i + 1] }] : []));
+  return { header: lines[0], files, link: lines.find((l) => !Array.isArray(l) && l && 'link' in l)?.link };
 };
 
 describe('cache', () => {
@@ -63,7 +67,8 @@ describe('cache', () => {
     const file = path.join(location, cacheFiles(location)[0]!);
     const stored = readCache(file);
     expect(stored.link.flows).toHaveLength(1);
-    expect(stored.files.map((e) => e[0]).sort()).toEqual(['app.js', 'lib/run.js']);
+    expect(stored.files.map((e) => e.rel).sort()).toEqual(['app.js', 'lib/run.js']);
+    expect(stored.files.every((e) => e.facts && typeof e.facts === 'object' && !('facts' in e.result))).toBe(true);
     // Unchanged files: the stored link result is what the report shows (here emptied on purpose).
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     writeFileSync(file, [...lines.slice(0, -1), JSON.stringify({ link: { flows: [], audits: [] } })].join('\n') + '\n');
@@ -75,7 +80,10 @@ describe('cache', () => {
     const rewritten = readCache(file);
     expect(rewritten.link.flows).toHaveLength(1);
     // The changed file's new entry (written as it was analysed) and the reused one are both kept.
-    expect(rewritten.files.map((e) => e[0]).sort()).toEqual(['app.js', 'lib/run.js']);
+    expect(rewritten.files.map((e) => e.rel).sort()).toEqual(['app.js', 'lib/run.js']);
+    // The reused entry's facts are written back byte for byte as they were read.
+    const factsOf = (c: ReturnType<typeof readCache>, rel: string) => JSON.stringify(c.files.find((e) => e.rel === rel)!.facts);
+    expect(factsOf(rewritten, 'lib/run.js')).toBe(factsOf(stored, 'lib/run.js'));
     expect(readdirSync(location).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     // The warm report of unchanged files equals a scan without the cache.
     expect(scanJson(dir, ['--disable', 'missing-helmet']).stdout).toBe(scanJson(dir, ['--disable', 'missing-helmet', '--no-cache']).stdout);
@@ -115,6 +123,34 @@ describe('cache', () => {
     expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
   });
 
+  it('scans cold when stored facts turn out damaged once the link needs them', () => {
+    const files = {
+      'app.js': "const express = require('express');\nconst { run } = require('./lib/run');\nconst app = express();\napp.get('/', (req, res) => res.send(run(req.query.cmd)));\napp.listen(3000);\n",
+      'lib/run.js': "const cp = require('child_process');\nexports.run = (c) => cp.execSync('ls ' + c);\n",
+    };
+    const dir = project(files);
+    const location = mkdtempSync(path.join(os.tmpdir(), 'nodesec-cache-'));
+    const args = ['--disable', 'missing-helmet', '--cache-location', location];
+    const cold = scanJson(dir, args);
+    const file = path.join(location, cacheFiles(location)[0]!);
+    // lib/run.js's facts: still an object on the outside (read() accepts it), broken inside.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('["lib/run.js"')) + 1;
+    lines[at] = '{"fns":[}';
+    writeFileSync(file, lines.join('\n'));
+    // Unchanged files: the stored link result is used, the damaged facts are never decoded.
+    expect(scanJson(dir, args).stdout).toBe(cold.stdout);
+    // app.js changed (a comment): the link needs lib/run.js's facts, finds them damaged, starts cold.
+    write(dir, { 'app.js': '// changed\n' + files['app.js'] });
+    const r = scanJson(dir, args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(scanJson(dir, [...args, '--no-cache']).stdout);
+    expect(json(r).findings.map((f: any) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['command-injection lib/run.js:2']);
+    // ... and the cache file it leaves is whole again.
+    expect(readCache(file).files.find((e) => e.rel === 'lib/run.js')!.facts).toBeTypeOf('object');
+    rmSync(location, { recursive: true, force: true });
+  });
+
   it('ignores a corrupt or unwritable cache', () => {
     const dir = project({ 'app.js': VULNERABLE_APP });
     expect(json(scanJson(dir, ['--cache-location', 'c'])).findings).toHaveLength(1);
@@ -134,7 +170,7 @@ describe('cache', () => {
   });
 
   it('reads back entries of many megabytes (lines longer than one read) and UTF-8 split across reads', async () => {
-    const { ScanCache } = await import('../dist/src/cache.js'); // built by pretest: its version lookup expects dist/
+    const { ScanCache, StoredFacts } = await import('../dist/src/cache.js'); // built by pretest: its version lookup expects dist/
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nodesec-cache-'));
     const big = { findings: [], facts: { file: 'a.js', fns: Array.from({ length: 80_000 }, (_, i) => ({ id: `a.js#${i}`, name: `fn€${i}`, params: ['x'] })) } } as any;
     const small = { findings: [], skipped: true };
@@ -156,7 +192,9 @@ describe('cache', () => {
     expect(bytes.subarray(READ - 1, READ + 2).equals(euro)).toBe(true);
     expect(bytes.length).toBeGreaterThan(3 << 20);
     const c2 = new ScanCache(dir, '/root', { s: 1 });
-    expect(c2.get('big.js', 'h1')).toEqual(big);
+    const hit = c2.get('big.js', 'h1')!;
+    expect(hit.facts).toBeInstanceOf(StoredFacts); // not decoded until asked for
+    expect({ ...hit, facts: (hit.facts as InstanceType<typeof StoredFacts>).value() }).toEqual(big);
     expect(c2.get('small.js', 'h2')).toEqual(small);
     expect(c2.link()).toEqual({ flows: [], audits: [] });
     expect(new ScanCache(dir, '/root', { s: 2 }).get('small.js', 'h2')).toBeUndefined(); // other settings: cold
