@@ -12,6 +12,7 @@ import { SEVERITIES } from './rule.js';
 import { TOOL } from './version.js';
 import type { LoadedConfig } from './config.js';
 import type { Progress } from './progress.js';
+import type { Reporter } from './types.js';
 
 const moduleApi = (globalThis as any).process?.versions && (await import('node:module'));
 try {
@@ -42,6 +43,30 @@ async function loadRules(): Promise<Rule[]> {
   return rules;
 }
 
+/**
+ * A promise started now and awaited later: Node reads module files asynchronously, so modules
+ * loaded side by side overlap their reads with compiling each other. The promise is marked as
+ * handled so an early failure is reported where it is awaited, not as an unhandled rejection.
+ */
+function quietly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** Only the reporter of the chosen format is loaded (the text one brings chalk). */
+async function loadReporter(format: Format): Promise<Reporter> {
+  switch (format) {
+    case 'json':
+      return (await import('./reporters/json.js')).jsonReporter;
+    case 'sarif':
+      return (await import('./reporters/sarif.js')).sarifReporter;
+    case 'github':
+      return (await import('./reporters/github.js')).githubReporter;
+    default:
+      return (await import('./reporters/text.js')).textReporter;
+  }
+}
+
 /** Known errors of the config, plugin and baseline modules become one-line exit-2 messages. */
 async function guarded<T>(f: () => Promise<T> | T): Promise<T> {
   try {
@@ -60,9 +85,10 @@ async function loadSetup(
   allowPlugins: boolean,
   quiet = false,
 ): Promise<{ config?: LoadedConfig; all: Rule[]; builtins: Rule[] }> {
+  const rulesLoading = quietly(loadRules()); // side by side with the config (see `quietly`)
   const { findConfig, loadConfigFile, checkRuleReferences } = await import('./config.js');
   const config = await guarded(() => (configFlag ? loadConfigFile(configFlag) : findConfig(root)));
-  const builtins = await loadRules();
+  const builtins = await rulesLoading;
   let all = builtins;
   // Plugins are code, and a config found in the scanned folder belongs to whoever wrote that code:
   // they run only when the user says so, never because a scanned repository asks for it.
@@ -180,6 +206,11 @@ program
   .option('--no-cache', 'do not read or write the cache')
   .option('--threads <n>', 'parse and analyse in this many worker threads (default 1: measured no faster on 2 cores)', positiveInt)
   .action(async (paths: string[], o: any, cmd: Command) => {
+    // What every scan loads, started at once (see `quietly`); awaited where first used.
+    const scanLoading = quietly(import('./scan.js'));
+    const cacheLoading = quietly(import('./cache.js'));
+    const codeCacheLoading = quietly(import('./code-cache.js'));
+    const reporterLoading = quietly(loadReporter(o.format as Format));
     if (!o.quiet) {
       const { createProgress } = await import('./progress.js');
       progress = createProgress(process.stderr);
@@ -218,10 +249,10 @@ program
       }
     };
     // Before the scan loads the parser: its compiled code is cached on Node < 22.1 (code-cache.ts).
-    const codeCache = await import('./code-cache.js');
+    const codeCache = await codeCacheLoading;
     if (o.cache !== false) codeCache.installCodeCache();
-    const { scan, severityRank } = await import('./scan.js');
-    const { DEFAULT_CACHE_DIR } = await import('./cache.js');
+    const { scan, severityRank } = await scanLoading;
+    const { DEFAULT_CACHE_DIR } = await cacheLoading;
     const { knowledgeFromConfig } = await import('./knowledge.js');
     let baseline: import('./baseline.js').Baseline | undefined;
     if (o.baseline) {
@@ -268,7 +299,7 @@ program
     }
 
     progress?.update('reporting');
-    const { reporters } = await import('./reporters/index.js');
+    const reporter = await reporterLoading;
     if (format === 'sarif' || format === 'github') {
       // GitHub places results by paths relative to the repository root.
       const { gitWorkTreeTop, rebaseResult } = await import('./rebase.js');
@@ -278,7 +309,7 @@ program
     const color = !o.output && o.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY && format === 'text';
     if (o.quiet && format === 'text') result = { ...result, diagnostics: [], quiet: true } as typeof result;
     const reporterOptions = { color, includeSuppressed: !!o.includeSuppressed, timing: !!o.timing };
-    const out = reporters[format](result, reporterOptions);
+    const out = reporter(result, reporterOptions);
     progress?.stop();
     if (o.output) {
       try {
