@@ -92,7 +92,7 @@ function relTo(root: string, abs: string): string {
 }
 
 /** `inner` is `outer` or lies below it (absolute paths). */
-function isInside(outer: string, inner: string): boolean {
+export function isInside(outer: string, inner: string): boolean {
   const r = path.relative(outer, inner);
   return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
 }

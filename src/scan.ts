@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Diagnostic, Finding, Location, Rule, Severity, ThreatModel } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import type { ReportedFinding, ScanResult } from './types.js';
-import { commonRoot, discoverFiles, packageOutputDirs } from './files.js';
+import { commonRoot, discoverFiles, isInside, packageOutputDirs } from './files.js';
 import { DEFAULT_MAX_BYTES, readRegularFileSync, readSourceFile } from './read.js';
 import type { ReadResult } from './read.js';
 import { contentHash, ScanCache, StoredFacts } from './cache.js';
@@ -130,7 +130,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   for (const s of discovery.skipped) diagnostics.push({ file: s.rel, kind: 'unreadable', message: s.reason });
 
   const configIgnored = ci && !ciAtRoot ? await configIgnoreFilter(ci, paths, cwd) : undefined;
-  const wanted = configIgnored ? discovery.files.filter((f) => !configIgnored(f.abs)) : discovery.files;
+  // The results cache, when the user puts it inside the scanned folder, is not part of the project.
+  const cacheDir = opts.cache ? path.resolve(opts.cache.dir) : undefined;
+  const inCache = (abs: string) => !!cacheDir && isInside(cacheDir, abs);
+  const wanted = discovery.files.filter((f) => !configIgnored?.(f.abs) && !inCache(f.abs));
   const jsFiles = wanted.filter((f) => f.kind === 'js');
   const textFiles = wanted.filter((f) => f.kind === 'text');
   const suppressions = new Map<string, Suppression[]>();

@@ -121,6 +121,10 @@ describe('cache', () => {
     expect(json(r).findings).toHaveLength(1);
     expect(cacheFiles(path.join(dir, 'my-cache'))).toHaveLength(1);
     expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    // A cache folder inside the scanned one is not scanned as part of the project.
+    const warm = scanJson(dir, ['--cache-location', 'my-cache']);
+    expect(json(warm).stats.filesScanned).toBe(1);
+    expect(warm.stdout).toBe(r.stdout);
   });
 
   it('scans cold when stored facts turn out damaged once the link needs them', () => {
