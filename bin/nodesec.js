@@ -12,5 +12,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   } catch {
     /* not available: start-up compiles as usual */
   }
+  // Short runs are faster without V8's optimising compiler; the scan turns it on when it has real work (optimizer.ts).
+  (await import('../dist/src/optimizer.js')).pauseOptimizer();
   await import('../dist/src/cli.js');
 }

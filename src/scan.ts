@@ -27,6 +27,7 @@ import type { TaintKnowledge } from './knowledge.js';
 import { redact } from './secrets/detect.js';
 import { COLLECT_AFTER_CHARS, collectGarbage } from './heap.js';
 import { compactKept } from './analysis/compact.js';
+import { optimizerCheckpoint, resumeOptimizer } from './optimizer.js';
 
 export interface ScanOptions {
   /** What the user typed; default ["."]. */
@@ -191,8 +192,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   // --threads: misses go to workers; every result is applied in file order, as on one thread.
-  const createPool = async (n: number) =>
-    (await import('./worker.js')).WorkerPool.create(n, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS });
+  const createPool = async (n: number) => {
+    resumeOptimizer(); // workers parse
+    return (await import('./worker.js')).WorkerPool.create(n, rules, { threatModel, knowledge: opts.knowledge, maxTime, parseCharsPerMs: PARSE_CHARS_PER_MS });
+  };
   const pool = (opts.threads ?? 1) > 1 && jsFiles.length > 1 ? await createPool(opts.threads!) : undefined;
   // A file whose nesting overflows this thread's stack is analysed again in a worker with a deep
   // one; its results replace what this thread added for it since `d0` (suppression problems).
@@ -218,6 +221,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 
   for (const [i, f] of jsFiles.entries()) {
+    optimizerCheckpoint();
     const read = await readJs(i);
     done++;
     if (!read.ok) {
@@ -240,6 +244,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     const before = mark();
     if (!parser) {
+      resumeOptimizer();
       parser = await import('./parse.js');
       engine = await import('./engine.js');
       await parser.loadParser();
@@ -303,6 +308,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   await deepPool?.close();
 
   for (const f of textFiles) {
+    optimizerCheckpoint();
     const read = await readSourceFile(f.abs, { maxBytes, skipMinified: false });
     done++;
     if (!read.ok) {
@@ -355,6 +361,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           return scan({ ...opts, cache: { ...opts.cache!, cold: true } });
         }
       }
+      resumeOptimizer();
       const { link } = await import('./analysis/summaries.js');
       linked = link(facts as FileFacts[], { threatModel, root, deadline: performance.now() + maxLinkTime });
       if (!linked.incomplete) cache?.setLink(linked);
