@@ -358,6 +358,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           facts[i] = f.value();
         } catch {
           cache!.discard();
+          facts.length = 0; // this frame's results are garbage from here on
           return scan({ ...opts, cache: { ...opts.cache!, cold: true } });
         }
       }
