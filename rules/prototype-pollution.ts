@@ -735,7 +735,7 @@ function guardedUse(site: N, w: Walk): boolean {
 
 function short(n: N, depth = 0): string {
   const u = unwrap(n);
-  if (depth > 4) return '…';
+  if (depth > 4) return '...';
   switch (u.type) {
     case 'Identifier':
       return u.name;
@@ -750,7 +750,7 @@ function short(n: N, depth = 0): string {
     case 'CallExpression':
       return short(u.callee, depth + 1) + '()';
     default:
-      return '…';
+      return '...';
   }
 }
 
@@ -970,7 +970,7 @@ function matchWrite(assign: TSESTree.AssignmentExpression): WriteSinkMatch | nul
   return {
     check: [key],
     require: w.keys.length ? w.keys : undefined,
-    label: `the write ${short(left)} = … into an object reached through ${w.via[0] ? `${short(w.via[0])} (line ${w.via[0].loc.start.line})` : 'a key'}`,
+    label: `the write ${short(left)} = ... into an object reached through ${w.via[0] ? `${short(w.via[0])} (line ${w.via[0].loc.start.line})` : 'a key'}`,
     severity: 'high',
   };
 }

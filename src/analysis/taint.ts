@@ -753,7 +753,7 @@ export class TaintCollector {
       case 'Identifier': {
         const v = this.varOf(pat);
         if (!v) return;
-        const val = stepNode && t.size ? withStep(t, this.step(pat, `${pat.name} = …`)) : t;
+        const val = stepNode && t.size ? withStep(t, this.step(pat, `${pat.name} = ...`)) : t;
         if (isParamInit) {
           this.paramInit.set(v, union(this.paramInit.get(v) ?? EMPTY, val));
           this.addVar(v, val);
@@ -1627,8 +1627,8 @@ function paramName(p: any): string {
   if (p.type === 'Identifier') return p.name;
   if (p.type === 'AssignmentPattern') return paramName(p.left);
   if (p.type === 'RestElement') return '...' + paramName(p.argument);
-  if (p.type === 'ObjectPattern') return '{…}';
-  if (p.type === 'ArrayPattern') return '[…]';
+  if (p.type === 'ObjectPattern') return '{...}';
+  if (p.type === 'ArrayPattern') return '[...]';
   return '?';
 }
 
@@ -1652,13 +1652,13 @@ export function calleeText(n: Node): string {
   const u = unwrap(n);
   if (u.type === 'Identifier') return u.name;
   if (u.type === 'MemberExpression') {
-    const name = propName(u) ?? '[…]';
+    const name = propName(u) ?? '[...]';
     const o = unwrap(u.object);
-    const base = o.type === 'Identifier' ? o.name : o.type === 'ThisExpression' ? 'this' : o.type === 'MemberExpression' ? calleeText(o) : '…';
+    const base = o.type === 'Identifier' ? o.name : o.type === 'ThisExpression' ? 'this' : o.type === 'MemberExpression' ? calleeText(o) : '...';
     return `${base}.${name}`;
   }
   if (u.type === 'SequenceExpression') return calleeText(u.expressions[u.expressions.length - 1]);
-  return '…';
+  return '...';
 }
 
 function refLabel(ref: { module: string; path: string[] }): string {
