@@ -185,7 +185,8 @@ interface FileIndex {
   walkedParams: Map<Fn, Map<number, Walk>>;
   returnsWalk: Map<Fn, Walk>;
   scopeDecls: Map<N, Set<string>>;
-  scopeAssigns: Map<N, Map<string, N[]>>;
+  /** Per declaring scope, the values assigned to each of its names; built for the whole file at once. */
+  scopeAssigns: Map<N, Map<string, N[]>> | undefined;
   visiting: Set<string>;
   /** Per function, the receivers it is called with (thisWalk), built on first use. */
   receivers?: Map<N, N[]>;
@@ -270,7 +271,7 @@ function baseIndexOf(program: N): FileIndex {
     walkedParams: new Map(),
     returnsWalk: new Map(),
     scopeDecls: new Map(),
-    scopeAssigns: new Map(),
+    scopeAssigns: undefined,
     visiting: new Set(),
     returnArgs: new Map(),
     linked: false,
@@ -611,24 +612,39 @@ function declsOf(x: FileIndex, scope: N): Set<string> {
   return out;
 }
 
-/** Every value assigned to each name in a scope (declarations and assignments, nested functions included). */
+const NO_ASSIGNS = new Map<string, N[]>();
+
+/**
+ * Every value assigned to each name of a scope (declarations and assignments in its body, nested
+ * functions included; a nested function's own variable of the same name is another variable).
+ * One walk of the file files every assignment under the scope that declares its name, in source
+ * order: a walk per scope visited nested code once per enclosing function.
+ */
 function assignsOf(x: FileIndex, scope: N): Map<string, N[]> {
-  let m = x.scopeAssigns.get(scope);
-  if (m) return m;
-  const out = new Map<string, N[]>();
-  x.scopeAssigns.set(scope, out);
-  const add = (name: string, v: N) => {
-    let l = out.get(name);
-    if (!l) out.set(name, (l = []));
-    l.push(v);
-  };
-  // (a nested function's own variable of the same name is another variable)
-  const own = (id: TSESTree.Identifier) => findDecl(x, id)?.scope === scope;
-  walk(isFunction(scope) ? scope.body : scope, (n) => {
-    if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init && own(n.id)) add(n.id.name, n.init);
-    else if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && own(n.left)) add(n.left.name, n.right);
-  });
-  return out;
+  if (!x.scopeAssigns) {
+    const all = new Map<N, Map<string, N[]>>();
+    x.scopeAssigns = all;
+    const add = (id: TSESTree.Identifier, v: N) => {
+      const d = findDecl(x, id);
+      if (!d) return;
+      // A function's names are assigned in its body (a default parameter value is not searched).
+      if (isFunction(d.scope) && !inside(id, d.scope.body)) return;
+      let m = all.get(d.scope);
+      if (!m) all.set(d.scope, (m = new Map()));
+      let l = m.get(id.name);
+      if (!l) m.set(id.name, (l = []));
+      l.push(v);
+    };
+    walk(programOf(scope), (n) => {
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier' && n.init) add(n.id, n.init);
+      else if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') add(n.left, n.right);
+    });
+  }
+  return x.scopeAssigns.get(scope) ?? NO_ASSIGNS;
+}
+
+function inside(n: N, outer: N): boolean {
+  return n.range[0] >= outer.range[0] && n.range[1] <= outer.range[1];
 }
 
 function identWalk(x: FileIndex, id: TSESTree.Identifier, depth: number): Walk | undefined {
