@@ -176,7 +176,10 @@ describe('cache', () => {
   it('reads back entries of many megabytes (lines longer than one read) and UTF-8 split across reads', async () => {
     const { ScanCache, StoredFacts } = await import('../dist/src/cache.js'); // built by pretest: its version lookup expects dist/
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nodesec-cache-'));
-    const big = { findings: [], facts: { file: 'a.js', fns: Array.from({ length: 80_000 }, (_, i) => ({ id: `a.js#${i}`, name: `fn€${i}`, params: ['x'] })) } } as any;
+    // An entry line (read and decoded by the line reader) of 1.2 MB of 3-byte characters, and a
+    // facts line (left in the file, read by offset) of several MB.
+    const finding = { ruleId: 'r', file: 'big.js', line: 1, column: 1, message: '€'.repeat(400_000) };
+    const big = { findings: [finding], facts: { file: 'a.js', fns: Array.from({ length: 80_000 }, (_, i) => ({ id: `a.js#${i}`, name: `fn€${i}`, params: ['x'] })) } } as any;
     const small = { findings: [], skipped: true };
     const write = () => {
       const c1 = new ScanCache(dir, '/root', { s: 1 });
@@ -186,15 +189,15 @@ describe('cache', () => {
       c1.save();
       return readFileSync(path.join(dir, cacheFiles(dir)[0]!));
     };
-    // The cache is read 1 MB at a time: pad the first name so that a 3-byte '€' straddles the end
-    // of the first read (ASCII padding shifts every later byte by its length).
+    // The cache is read 1 MB at a time: pad the message so that one '€' straddles the end of the
+    // first read (the euros start at `at`, one every 3 bytes).
     const READ = 1 << 20;
     const euro = Buffer.from('€');
-    const at = write().indexOf(euro, READ - 4096);
-    big.facts.fns[0].name = 'p'.repeat(READ - 1 - at) + big.facts.fns[0].name;
+    const at = write().indexOf(euro);
+    finding.message = 'p'.repeat((((READ - 1 - at) % 3) + 3) % 3) + finding.message;
     const bytes = write();
     expect(bytes.subarray(READ - 1, READ + 2).equals(euro)).toBe(true);
-    expect(bytes.length).toBeGreaterThan(3 << 20);
+    expect(bytes.length).toBeGreaterThan(4 << 20);
     const c2 = new ScanCache(dir, '/root', { s: 1 });
     const hit = c2.get('big.js', 'h1')!;
     expect(hit.facts).toBeInstanceOf(StoredFacts); // not decoded until asked for
