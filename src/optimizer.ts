@@ -5,7 +5,7 @@
  * (medians of 12 alternating runs, 2 cores), while a scan that parses files, or a warm scan of
  * 5,666 files (1.4 s), needs it (2.2 s without). So the CLI starts with it off (bin/nodesec.js)
  * and scan.ts turns it back on as soon as real work starts: a file to parse, a link to compute,
- * worker threads, or RESUME_AFTER_MS into the run.
+ * worker threads, or RESUME_AFTER_MS into the run (a timer, and checkpoints in the file loops).
  *
  * Only the CLI pauses it, and never when the user passed a V8 flag of their own about it.
  */
@@ -26,7 +26,11 @@ export function pauseOptimizer(): void {
     paused = true;
   } catch {
     /* not supported: nothing changes */
+    return;
   }
+  // Also on time while the run waits on the file system (discovery of a large tree); checkpoints
+  // cover the synchronous stretches, where no timer can run.
+  setTimeout(resumeOptimizer, Math.max(0, RESUME_AFTER_MS - performance.now())).unref();
 }
 
 /** Turns TurboFan back on if pauseOptimizer turned it off. */
