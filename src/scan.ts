@@ -131,10 +131,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   for (const s of discovery.skipped) diagnostics.push({ file: s.rel, kind: 'unreadable', message: s.reason });
 
   const configIgnored = ci && !ciAtRoot ? await configIgnoreFilter(ci, paths, cwd) : undefined;
-  // The results cache, when the user puts it inside the scanned folder, is not part of the project.
+  // The results cache, when the user puts it inside the scanned folder, is not part of the project
+  // (every discovered file lies inside the root: a cache folder outside it needs no per-file check).
   const cacheDir = opts.cache ? path.resolve(opts.cache.dir) : undefined;
-  const inCache = (abs: string) => !!cacheDir && isInside(cacheDir, abs);
-  const wanted = discovery.files.filter((f) => !configIgnored?.(f.abs) && !inCache(f.abs));
+  const inCache = cacheDir && isInside(root, cacheDir) ? (abs: string) => isInside(cacheDir, abs) : undefined;
+  const wanted = configIgnored || inCache ? discovery.files.filter((f) => !configIgnored?.(f.abs) && !inCache?.(f.abs)) : discovery.files;
   const jsFiles = wanted.filter((f) => f.kind === 'js');
   const textFiles = wanted.filter((f) => f.kind === 'text');
   const suppressions = new Map<string, Suppression[]>();
