@@ -16,7 +16,7 @@ const cacheFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.
  */
 const readCache = (file: string) => {
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const files = lines.flatMap((l, i) => (Array.isArray(l) ? [{ rel: l[0], hash: l[1], result: l[2], facts: lines[i + 1] }] : []));
+  const files = lines.flatMap((l, i) => (Array.isArray(l) ? [{ rel: l[0], hash: l[1], result: l[2], facts: l[3] === 1 ? lines[i + 1] : undefined }] : []));
   return { header: lines[0], files, link: lines.find((l) => !Array.isArray(l) && l && 'link' in l)?.link };
 };
 
