@@ -58,7 +58,7 @@ type Entry = { hash: string; result: CachedFile };
 
 /** The cache file a scan read, held open (at the file it was read from) until save() is done. */
 class CacheSource {
-  constructor(public fd: number | undefined) {}
+  constructor(private fd: number | undefined) {}
 
   /** `length` bytes at `offset`; throws once closed. */
   read(offset: number, length: number): Buffer {
@@ -91,7 +91,7 @@ export class StoredFacts {
   constructor(
     private readonly source: CacheSource,
     private readonly offset: number,
-    readonly length: number,
+    private readonly length: number,
   ) {}
 
   /** The facts, read and decoded afresh on each call. Throws if the stored JSON is damaged. */
