@@ -136,6 +136,29 @@ describe('readSourceFile', () => {
     expect((await readSourceFile(file('bundle2.js', min), { maxBytes: DEFAULT_MAX_BYTES, skipMinified: false })).ok).toBe(true);
   });
 
+  it('refuses a minified file that keeps a line per statement (no space after its commas)', async () => {
+    // Short lines, as minifiers write them when told to keep newlines: 600 lines, 1,800 commas.
+    const line = (i: number) => `function f${i}(e,t,r){return e.call(t,r,{a:!0,b:void 0})}`;
+    const min = Array.from({ length: 600 }, (_, i) => line(i)).join('\n');
+    expect(min.length).toBeGreaterThan(20 * 1024);
+    const r = await readSourceFile(file('vendor.js', min), opts);
+    expect(r).toEqual({
+      ok: false,
+      kind: 'minified',
+      message: 'file looks minified (0 of 3,000 commas followed by a space or line break); skipped, scan the unminified source instead',
+    });
+  });
+
+  it('reads terse or generated source whose commas are mostly spaced, and files with few commas', async () => {
+    // Hand-written, terse: one comma in four followed by a space.
+    const terse = Array.from({ length: 600 }, (_, i) => `function am${i}(i,x,w,j) { return g(i, x) }`).join('\n');
+    expect((await readSourceFile(file('terse.js', terse), opts)).ok).toBe(true);
+    // Generated, no space anywhere, but under 500 commas.
+    const flat = Array.from({ length: 450 }, (_, i) => `exports.dependency${i}=require("./dependencies/dependency${i}.generated"),void 0;`).join('\n');
+    expect(flat.length).toBeGreaterThan(20 * 1024);
+    expect((await readSourceFile(file('flat.js', flat), opts)).ok).toBe(true);
+  });
+
   it('is unreadable when the file does not exist (vanished)', async () => {
     const abs = file('gone.js', 'x');
     fs.unlinkSync(abs);
