@@ -12,7 +12,7 @@ import { TimeoutError } from '../deadline.js';
 import type { ThreatModel } from '../rule.js';
 import { isRequestSourceProp } from './frameworks.js';
 import type { Framework } from './frameworks.js';
-import { addStep, addSteps, applyProp, atomKey, entryKey, MASK, stepAt } from './taint.js';
+import { addStep, addSteps, applyProp, atomKey, entryKey, MASK, rootKey, stepAt } from './taint.js';
 import { createResolver } from './resolve.js';
 import type { CallFact, CallTarget, Entry, ExportDesc, FileFacts, FnFact, SinkFact, Step } from './taint.js';
 
@@ -411,6 +411,8 @@ function linkFacts(allFacts: FileFacts[], opts: LinkOptions, budget: LinkBudget)
         if (out.size >= MAX_EXPAND) continue;
         const y: Entry = { atom: x.atom, mask: x.mask | e.mask, trace: x.trace };
         if (x.field !== undefined) y.field = x.field;
+        // Appended after other sources (Entry.after): joined unless it comes from one of them.
+        if (e.after && !(y.mask & MASK.joined) && !e.after.includes(rootKey(y.atom))) y.mask |= MASK.joined;
         const k = entryKey(y);
         if (out.has(k)) continue;
         if (e.trace.length) y.trace = appendTrace(x.trace, e.trace);

@@ -46,6 +46,11 @@ export interface Entry {
   trace: Step[];
   /** The object-literal property this value was stored under (`{ dir: x }`), for field-sensitive reads. */
   field?: string;
+  /**
+   * A call's result appended after values from these sources (their rootKey()s): once the link
+   * knows what the call returns, each part that comes from another source is marked `joined`.
+   */
+  after?: string[];
 }
 
 export type Taint = Map<string, Entry>;
@@ -149,7 +154,7 @@ function withMask(t: Taint, mask: number): Taint {
  * The source an atom stands for, whatever property of it was read: the properties of one options
  * object are one caller's decision (`path.join(opts.dir, opts.name)` writes where the caller says).
  */
-function rootKey(a: Atom): string {
+export function rootKey(a: Atom): string {
   return a.k === 'p' ? `p:${a.fn}:${a.i}` : atomKey(a);
 }
 
@@ -162,6 +167,7 @@ function intersects(a: Set<unknown>, b: Set<unknown>): boolean {
 function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
   let out: Taint = EMPTY;
   const before = new Set<string>();
+  let rBefore = false;
   let hasPrefix = constantPrefix;
   for (const part of parts) {
     if (part.size) {
@@ -170,13 +176,23 @@ function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
           out,
           mapEntries(part, (e) => {
             if (e.atom.k === 's' && e.mask === MASK.all) return e; // a clean value
-            // A call's result whose origin is known only after linking may share the prefix's source.
-            if (e.atom.k === 'r') return e;
+            // A call's result, whose origin is known only after linking, may share the prefix's
+            // source: the link decides, against the sources before it (see Entry.after). After a
+            // constant prefix alone there is no source to share.
+            if (e.atom.k === 'r') {
+              if (before.size === 0) return { ...e, mask: e.mask | MASK.joined };
+              if (rBefore) return e; // another call's result: its sources are not known here either
+              return { ...e, after: e.after ? [...new Set([...e.after, ...before])] : [...before] };
+            }
             return before.has(rootKey(e.atom)) ? e : { ...e, mask: e.mask | MASK.joined };
           }),
         );
       } else out = union(out, part);
-      for (const e of part.values()) if (!(e.atom.k === 's' && e.mask === MASK.all)) before.add(rootKey(e.atom));
+      for (const e of part.values()) {
+        if (e.atom.k === 's' && e.mask === MASK.all) continue;
+        before.add(rootKey(e.atom));
+        if (e.atom.k === 'r') rBefore = true;
+      }
     }
     hasPrefix = true;
   }
@@ -1717,6 +1733,32 @@ function guardMask(id: TSESTree.Identifier, v: Variable, mm: ModuleModel): numbe
   return protoKeyMask(mask);
 }
 
+/**
+ * When `w` is only ever `path.normalize(p)` or `path.relative(root, p)` (also posix. and win32.),
+ * the `p` it was computed from: a normalised path has no `a/../..` left, so a leading `..` is the
+ * only way it climbs.
+ */
+function normalizedFrom(w: Variable, mm: ModuleModel): Node | undefined {
+  if (mm.isReassigned(w)) return undefined;
+  const def = mm.initOf(w);
+  if (!def || def.path.length) return undefined;
+  const init = unwrap(def.init);
+  if (init.type !== 'CallExpression') return undefined;
+  const ref = mm.resolve(init.callee);
+  const m = ref && ref.module === 'path' ? /^(?:(?:posix|win32)\.)?(normalize|relative)$/.exec(apiPath(ref).join('.')) : null;
+  if (!m) return undefined;
+  const arg = init.arguments[m[1] === 'normalize' ? 0 : 1];
+  return arg && arg.type !== 'SpreadElement' ? arg : undefined;
+}
+
+/** A needle that starts with `..`: a constant, or `'..' + path.sep` and the like. */
+function startsWithDotDot(n: Node, mm: ModuleModel): boolean {
+  const u = unwrap(n);
+  const c = mm.constantValue(u);
+  if (typeof c === 'string') return c.startsWith('..');
+  return u.type === 'BinaryExpression' && u.operator === '+' && startsWithDotDot(u.left as Node, mm);
+}
+
 function exits(s: any): boolean {
   if (!s) return false;
   if (s.type === 'ReturnStatement' || s.type === 'ThrowStatement' || s.type === 'ContinueStatement' || s.type === 'BreakStatement') return true;
@@ -1856,6 +1898,13 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
       if (pat.includes('\\.\\.') || pat.includes('\\.{2}')) return MASK.path;
     }
     if (positive && method === 'startsWith' && refersTo(obj, v, mm)) return MASK.path;
+    // rel = path.normalize(p) or path.relative(root, p); if (rel.startsWith('..')) throw ...
+    // -> on the false branch neither rel nor p climbs out of where it is joined or resolved.
+    if (!positive && method === 'startsWith' && arg0 && startsWithDotDot(arg0, mm) && obj.type === 'Identifier') {
+      const w = mm.bindings.variableOf(obj);
+      const from = w ? normalizedFrom(w, mm) : undefined;
+      if (from && (w === v || refersTo(from, v, mm))) return MASK.path;
+    }
     if (!positive && method === 'includes' && refersTo(obj, v, mm)) {
       const needle = arg0 && mm.constantValue(arg0);
       if (typeof needle === 'string' && needle.includes('..')) return MASK.path;
