@@ -130,7 +130,7 @@ export function analyzeFile(input: {
     .map((r) => ({ ruleId: r.meta.id, sinks: k ? [...(r.sinks ?? []), ...sinkSpecsFor(k, r.meta.id)] : r.sinks ?? [], writeSinks: r.writeSinks, mask: maskForRule(r.meta.id) }));
   const extraModels = k ? extraModelsFor(file, k, maskForRule) : undefined;
   const deadline = input.deadline;
-  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf, extraModels, deadline }) : undefined;
+  const collector = taintRules.length ? new TaintCollector({ file, model: mm, taintRules, locOf, extraModels, deadline, joinCalls: input.threatModel !== 'app' }) : undefined;
 
   checkDeadline(deadline);
   let visited = 0;

@@ -164,7 +164,11 @@ function intersects(a: Set<unknown>, b: Set<unknown>): boolean {
   return false;
 }
 
-function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
+/**
+ * `calls`: also mark call results (see Entry.after). Only threat models that take exported
+ * functions' parameters as sources read the `joined` mark; under `app` it is not computed for them.
+ */
+function joinParts(parts: Taint[], constantPrefix: boolean, calls: boolean): Taint {
   let out: Taint = EMPTY;
   const before = new Set<string>();
   let rBefore = false;
@@ -172,6 +176,7 @@ function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
   for (const part of parts) {
     if (part.size) {
       if (hasPrefix) {
+        let afterList: string[] | undefined;
         out = union(
           out,
           mapEntries(part, (e) => {
@@ -180,9 +185,11 @@ function joinParts(parts: Taint[], constantPrefix: boolean): Taint {
             // source: the link decides, against the sources before it (see Entry.after). After a
             // constant prefix alone there is no source to share.
             if (e.atom.k === 'r') {
+              if (!calls) return e;
               if (before.size === 0) return { ...e, mask: e.mask | MASK.joined };
               if (rBefore) return e; // another call's result: its sources are not known here either
-              return { ...e, after: e.after ? [...new Set([...e.after, ...before])] : [...before] };
+              afterList ??= [...before];
+              return { ...e, after: e.after ? [...new Set([...e.after, ...afterList])] : afterList };
             }
             return before.has(rootKey(e.atom)) ? e : { ...e, mask: e.mask | MASK.joined };
           }),
@@ -359,6 +366,8 @@ export interface CollectorOptions {
   extraModels?: ExtraModels;
   /** Per-file time budget (performance.now() time): finish() throws a TimeoutError past it. */
   deadline?: number;
+  /** Mark call results appended to other values `joined` (threat models other than `app`). */
+  joinCalls?: boolean;
 }
 
 /** Fed by the engine's walk (enter/exit), then `finish()` evaluates and returns the file's facts. */
@@ -1068,14 +1077,14 @@ export class TaintCollector {
         return guard ? withMask(t, guard) : t;
       }
       case 'TemplateLiteral':
-        return joinParts(node.expressions.map((e) => this.eval(e)), node.quasis[0].value.raw !== '');
+        return joinParts(node.expressions.map((e) => this.eval(e)), node.quasis[0].value.raw !== '', !!this.o.joinCalls);
       case 'TaggedTemplateExpression': {
         let t: Taint = EMPTY;
         for (const e of node.quasi.expressions) t = union(t, this.eval(e));
         return t;
       }
       case 'BinaryExpression':
-        if (node.operator === '+') return joinParts([this.eval(node.left as Node), this.eval(node.right)], false);
+        if (node.operator === '+') return joinParts([this.eval(node.left as Node), this.eval(node.right)], false, !!this.o.joinCalls);
         return CLEAN;
       case 'UpdateExpression':
         return CLEAN;
@@ -1179,7 +1188,7 @@ export class TaintCollector {
       if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return CLEAN;
       if (ref.module === 'path' && /(^|\.)(join|resolve)$/.test(p)) {
         // path.join(base, input): the later segments are joined under the first
-        return joinParts(args.map((a) => this.eval(a.type === 'SpreadElement' ? a.argument : a)), false);
+        return joinParts(args.map((a) => this.eval(a.type === 'SpreadElement' ? a.argument : a)), false, !!this.o.joinCalls);
       }
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
       if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
