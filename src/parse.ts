@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Node as TsNode, SourceFile } from 'typescript';
 
 export type Program = TSESTree.Program;
 
@@ -148,10 +149,10 @@ function modernEscape(span: string, template: boolean): string | undefined {
 }
 
 /** Whether offset `pos` lies in a template literal's text. */
-function inTemplate(sf: import('typescript').SourceFile, pos: number): boolean {
+function inTemplate(sf: SourceFile, pos: number): boolean {
   const k = ts!.SyntaxKind;
   let found = false;
-  const visit = (node: import('typescript').Node): void => {
+  const visit = (node: TsNode): void => {
     if (found || pos < node.pos || pos >= node.end) return;
     if (
       node.kind === k.NoSubstitutionTemplateLiteral ||

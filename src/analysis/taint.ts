@@ -168,7 +168,7 @@ function intersects(a: Set<unknown>, b: Set<unknown>): boolean {
  * `calls`: also mark call results (see Entry.after). Only threat models that take exported
  * functions' parameters as sources read the `joined` mark; under `app` it is not computed for them.
  */
-function joinParts(parts: Taint[], constantPrefix: boolean, calls: boolean): Taint {
+function joinParts(parts: Taint[], constantPrefix: boolean, calls = false): Taint {
   let out: Taint = EMPTY;
   const before = new Set<string>();
   let rBefore = false;
@@ -1077,14 +1077,14 @@ export class TaintCollector {
         return guard ? withMask(t, guard) : t;
       }
       case 'TemplateLiteral':
-        return joinParts(node.expressions.map((e) => this.eval(e)), node.quasis[0].value.raw !== '', !!this.o.joinCalls);
+        return joinParts(node.expressions.map((e) => this.eval(e)), node.quasis[0].value.raw !== '', this.o.joinCalls);
       case 'TaggedTemplateExpression': {
         let t: Taint = EMPTY;
         for (const e of node.quasi.expressions) t = union(t, this.eval(e));
         return t;
       }
       case 'BinaryExpression':
-        if (node.operator === '+') return joinParts([this.eval(node.left as Node), this.eval(node.right)], false, !!this.o.joinCalls);
+        if (node.operator === '+') return joinParts([this.eval(node.left as Node), this.eval(node.right)], false, this.o.joinCalls);
         return CLEAN;
       case 'UpdateExpression':
         return CLEAN;
@@ -1188,7 +1188,7 @@ export class TaintCollector {
       if (ref.module === 'path' && /(^|\.)(isAbsolute)$/.test(p)) return CLEAN;
       if (ref.module === 'path' && /(^|\.)(join|resolve)$/.test(p)) {
         // path.join(base, input): the later segments are joined under the first
-        return joinParts(args.map((a) => this.eval(a.type === 'SpreadElement' ? a.argument : a)), false, !!this.o.joinCalls);
+        return joinParts(args.map((a) => this.eval(a.type === 'SpreadElement' ? a.argument : a)), false, this.o.joinCalls);
       }
       if (SHELL_ESCAPERS.has(ref.module)) return withMask(argTaint(), MASK.command);
       if (ref.module === 'crypto' || ref.module === 'uuid' || ref.module === 'validator') return CLEAN;
@@ -1909,7 +1909,7 @@ function testMask(test: any, v: Variable, mm: ModuleModel, positive: boolean): n
     if (positive && method === 'startsWith' && refersTo(obj, v, mm)) return MASK.path;
     // rel = path.normalize(p) or path.relative(root, p); if (rel.startsWith('..')) throw ...
     // -> on the false branch neither rel nor p climbs out of where it is joined or resolved.
-    if (!positive && method === 'startsWith' && arg0 && startsWithDotDot(arg0, mm) && obj.type === 'Identifier') {
+    if (!positive && method === 'startsWith' && obj.type === 'Identifier' && arg0 && startsWithDotDot(arg0, mm)) {
       const w = mm.bindings.variableOf(obj);
       const from = w ? normalizedFrom(w, mm) : undefined;
       if (from && (w === v || refersTo(from, v, mm))) return MASK.path;
