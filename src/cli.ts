@@ -12,7 +12,8 @@ import { SEVERITIES } from './rule.js';
 import { TOOL } from './version.js';
 import type { LoadedConfig } from './config.js';
 import type { Progress } from './progress.js';
-import type { Reporter } from './types.js';
+import { loadReporter, REPORT_FORMATS } from './reporters/formats.js';
+import type { ReportFormat } from './reporters/formats.js';
 
 const moduleApi = (globalThis as any).process?.versions && (await import('node:module'));
 try {
@@ -51,20 +52,6 @@ async function loadRules(): Promise<Rule[]> {
 function quietly<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
-}
-
-/** Only the reporter of the chosen format is loaded (the text one brings chalk). */
-async function loadReporter(format: Format): Promise<Reporter> {
-  switch (format) {
-    case 'json':
-      return (await import('./reporters/json.js')).jsonReporter;
-    case 'sarif':
-      return (await import('./reporters/sarif.js')).sarifReporter;
-    case 'github':
-      return (await import('./reporters/github.js')).githubReporter;
-    default:
-      return (await import('./reporters/text.js')).textReporter;
-  }
 }
 
 /** Known errors of the config, plugin and baseline modules become one-line exit-2 messages. */
@@ -168,14 +155,12 @@ program
     outputError: (s, write) => write(`nodesec: ${s.replace(/^error: /, '').trimEnd()} (see nodesec --help)\n`),
   });
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
-type Format = (typeof FORMATS)[number];
 
 program
   .command('scan')
   .description('scan files and folders (default: the current folder)')
   .argument('[paths...]', 'files or folders to scan', [])
-  .addOption(new Option('-f, --format <format>', 'report format (github: workflow-command annotations)').choices([...FORMATS]).default('text'))
+  .addOption(new Option('-f, --format <format>', 'report format (github: workflow-command annotations)').choices([...REPORT_FORMATS]).default('text'))
   .option('-o, --output <file>', 'write the report to a file instead of stdout')
   .option('-c, --config <file>', 'config file (default: nodesec.config.json, .nodesecrc.json or package.json "nodesec", from the scanned folder upward)')
   .addOption(
@@ -210,7 +195,7 @@ program
     const scanLoading = quietly(import('./scan.js'));
     const cacheLoading = quietly(import('./cache.js'));
     const codeCacheLoading = quietly(import('./code-cache.js'));
-    const reporterLoading = quietly(loadReporter(o.format as Format));
+    const reporterLoading = quietly(loadReporter(o.format as ReportFormat));
     if (!o.quiet) {
       const { createProgress } = await import('./progress.js');
       progress = createProgress(process.stderr);
@@ -229,7 +214,7 @@ program
     const threatModel = (fromCli('threatModel') ? o.threatModel : c.threatModel ?? o.threatModel) as ThreatModel;
     const severity = (fromCli('severity') ? o.severity : c.severity ?? o.severity) as Severity;
     const failOn = (fromCli('failOn') ? o.failOn : c.failOn ?? o.failOn) as Severity | 'none';
-    const format = o.format as Format;
+    const format = o.format as ReportFormat;
 
     // The scan's live data is the per-file facts kept for the link (a few hundred MB on thousands of
     // files) while each parse makes a lot of short-lived garbage: with V8's default growth (up to

@@ -4,9 +4,11 @@ import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
+import { REPORT_FORMATS } from './formats.js';
+import type { ReportFormat } from './formats.js';
 
-export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'github'];
+export { REPORT_FORMATS, loadReporter } from './formats.js';
+export type { ReportFormat } from './formats.js';
 
 export const reporters: Readonly<Record<ReportFormat, Reporter>> = {
   text: textReporter,
